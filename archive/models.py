@@ -1,0 +1,213 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from archive.text import fold_key
+
+
+class Language(models.TextChoices):
+    EN = "en", "English"
+    RU = "ru", "Русский"
+    VI = "vi", "Tiếng Việt"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(articles__status=Status.PUBLISHED).distinct()
+
+
+class Story(models.Model):
+    """One event or announcement; groups its language variants."""
+
+    key = models.CharField(
+        max_length=200, unique=True, null=True, blank=True, help_text=_("Optional import key that groups variants.")
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "stories"
+        ordering = ["-id"]
+
+    def __str__(self):
+        first = self.articles.order_by("language").first()
+        return first.title if first else self.key or f"Story {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("archive:story", args=[self.pk])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Article(models.Model):
+    """One language variant of a story."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="articles")
+    language = models.CharField(max_length=2, choices=Language.choices)
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200, unique=True)
+    body = models.TextField(help_text=_("Sanitized HTML."))
+    lead = models.TextField(blank=True)
+    published = models.DateField()
+    source_name = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    officials = models.ManyToManyField("Official", blank=True, related_name="articles")
+    topics = models.ManyToManyField("Topic", blank=True, related_name="articles")
+    legal_refs = models.JSONField(default=list, blank=True, help_text=_("Legal document numbers, e.g. 101/2023/QH15."))
+    content_hash = models.CharField(max_length=64, unique=True, help_text=_("SHA-256 of the normalized text."))
+    needs_review = models.BooleanField(default=False, help_text=_("Metadata the editor still has to confirm."))
+    review_notes = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "language"], name="article_one_language_per_story"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published"], name="article_status_published_idx"),
+            models.Index(fields=["source_url"], name="article_source_url_idx"),
+            models.Index(fields=["needs_review"], name="article_needs_review_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.language})"
+
+    def get_absolute_url(self):
+        return reverse("archive:article", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def variants(self):
+        """The story's other published language variants."""
+        return self.story.articles.published().exclude(pk=self.pk).order_by("language")
+
+
+class ArticleSlug(models.Model):
+    """A former slug of an article, kept so that old links redirect after a title is corrected."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField(max_length=200, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+
+class OfficialQuerySet(models.QuerySet):
+    def published(self):
+        """Officials named in at least one published article."""
+        return self.filter(articles__status=Status.PUBLISHED).distinct()
+
+
+class Official(models.Model):
+    """One person, one identity across scripts and spellings."""
+
+    name = models.CharField(max_length=200, help_text=_("Canonical name, Vietnamese with diacritics."))
+    slug = models.SlugField(max_length=200, unique=True)
+
+    objects = OfficialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("archive:official", args=[self.slug])
+
+
+class OfficialAlias(models.Model):
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    language = models.CharField(max_length=2, choices=Language.choices, blank=True)
+    folded = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "official aliases"
+        ordering = ["official", "language", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["official", "name"], name="official_alias_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.folded = fold_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class Role(models.Model):
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="roles")
+    title = models.CharField(max_length=300)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["official", "-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__isnull=True)
+                | models.Q(end__isnull=True)
+                | models.Q(end__gte=models.F("start")),
+                name="role_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class TopicQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(articles__status=Status.PUBLISHED).distinct()
+
+
+class Topic(models.Model):
+    """A subject, named in each language, with the phrases that tag an article with it."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name_en = models.CharField(max_length=200)
+    name_ru = models.CharField(max_length=200, blank=True)
+    name_vi = models.CharField(max_length=200, blank=True)
+    keywords_en = models.TextField(blank=True, help_text=_("One phrase per line."))
+    keywords_ru = models.TextField(blank=True, help_text=_("One phrase per line."))
+    keywords_vi = models.TextField(blank=True, help_text=_("One phrase per line."))
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name_en
+
+    def get_absolute_url(self):
+        return reverse("archive:topic", args=[self.slug])
+
+    def name(self, language="en"):
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+    def keywords(self, language):
+        return [line.strip() for line in getattr(self, f"keywords_{language}", "").splitlines() if line.strip()]

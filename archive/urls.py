@@ -1,0 +1,16 @@
+from django.urls import path
+
+from archive import views
+
+app_name = "archive"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("api/search/", views.api_search, name="api_search"),
+    path("articles/<slug:slug>/", views.article, name="article"),
+    path("stories/<int:pk>/", views.story, name="story"),
+    path("officials/<slug:slug>/", views.official, name="official"),
+    path("topics/<slug:slug>/", views.topic, name="topic"),
+    path("healthz", views.healthz, name="healthz"),
+]

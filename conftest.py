@@ -1,0 +1,49 @@
+"""Test settings: every test run gets its own data dir, Whoosh index on disk and cache."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# pytest-django loads settings before this file, so paths under the data dir are overridden here.
+_DATA_DIR = Path(tempfile.mkdtemp(prefix="gazette-test-"))
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = _DATA_DIR / "uploads"
+    settings.STATIC_ROOT = _DATA_DIR / "static"
+    settings.STATIC_ROOT.mkdir()
+    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(_DATA_DIR / "whoosh")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_DATA_DIR, ignore_errors=True)
+
+
+@pytest.fixture
+def whoosh_index(tmp_path, settings):
+    """A fresh, real Whoosh index on disk for one test; returns a function that indexes what is published."""
+    from django.core.management import call_command
+    from haystack import connections
+
+    info = connections.connections_info["default"]
+    original = info.get("PATH")
+    info["PATH"] = str(tmp_path / "whoosh")
+    connections.reload("default")
+
+    def reindex():
+        call_command("update_index", verbosity=0, remove=True)
+
+    yield reindex
+    info["PATH"] = original
+    connections.reload("default")
