@@ -87,6 +87,14 @@ class Article(models.Model):
     def __str__(self):
         return f"{self.title} ({self.language})"
 
+    def save(self, *args, **kwargs):
+        # Keep the former slug so that links to it redirect after a title correction.
+        if self.pk:
+            previous = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if previous and previous != self.slug:
+                ArticleSlug.objects.get_or_create(slug=previous, defaults={"article_id": self.pk})
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("archive:article", args=[self.slug])
 

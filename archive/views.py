@@ -3,7 +3,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from archive.models import Article, Official, Story, Topic
-from archive.search import query
 
 
 def home(request):
@@ -44,32 +43,6 @@ def topic(request, slug):
     obj = get_object_or_404(Topic, slug=slug)
     articles = obj.articles.published()[:50]
     return render(request, "archive/topic.html", {"topic": obj, "articles": articles})
-
-
-def search(request):
-    result = query.run(request.GET)
-    return render(request, "archive/search.html", {"result": result, "q": request.GET.get("q", "")})
-
-
-def api_search(request):
-    result = query.run(request.GET)
-    return JsonResponse(
-        {
-            "count": result.count,
-            "page": result.page,
-            "pages": result.pages,
-            "results": [
-                {
-                    "id": a.pk,
-                    "url": request.build_absolute_uri(a.get_absolute_url()),
-                    "title": a.title,
-                    "language": a.language,
-                    "published": a.published.isoformat(),
-                }
-                for a in result.articles
-            ],
-        }
-    )
 
 
 def healthz(request):

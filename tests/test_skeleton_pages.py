@@ -62,3 +62,12 @@ def test_healthz_reports_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_changing_the_slug_keeps_the_old_one_as_a_redirect(client):
+    article = make_article(title="Frist title", slug="frist-title")
+    article.title, article.slug = "First title", "first-title"
+    article.save()
+    response = client.get("/articles/frist-title/")
+    assert response.status_code == 301
+    assert response["Location"] == "/articles/first-title/"
