@@ -1,7 +1,18 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import Article, ArticleSlug, Official, OfficialAlias, Role, Status, Story, Topic
+from archive.models import (
+    Article,
+    ArticleSlug,
+    Delivery,
+    Official,
+    OfficialAlias,
+    Role,
+    Status,
+    Story,
+    Subscription,
+    Topic,
+)
 
 
 class ArticleInline(admin.StackedInline):
@@ -27,7 +38,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["story", "officials", "topics"]
     readonly_fields = ["content_hash", "created", "updated"]
     prepopulated_fields = {"slug": ["title"]}
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "confirm_reviewed"]
     fieldsets = [
         (None, {"fields": ["story", "language", "title", "slug", "status", "published"]}),
         (_("Review"), {"fields": ["needs_review", "review_notes"]}),
@@ -44,6 +55,19 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Unpublish selected articles"))
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Status.DRAFT)
+
+    @admin.action(description=_("Confirm reviewed metadata"))
+    def confirm_reviewed(self, request, queryset):
+        count = queryset.filter(needs_review=True).update(needs_review=False, review_notes="")
+        self.message_user(request, _("%(count)d article(s) confirmed.") % {"count": count}, messages.SUCCESS)
+
+    def get_urls(self):
+        from django.urls import path
+
+        from archive.ingest.upload import upload_view
+
+        upload = self.admin_site.admin_view(lambda request: upload_view(self, request))
+        return [path("upload/", upload, name="archive_article_upload"), *super().get_urls()]
 
     def _set_status(self, request, queryset, status):
         # save() per article rather than update(): the index must hear of every change.
@@ -85,3 +109,34 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name_en", "name_ru", "name_vi", "slug"]
     search_fields = ["slug", "name_en", "name_ru", "name_vi"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+
+# --- E-mail alerts: editors see who follows what; addresses stay in the admin, tokens are never shown. ---------
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    fields = ["article", "status", "attempted", "sent"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["email", "query", "frequency", "confirmed", "last_sent", "created"]
+    list_filter = ["frequency", ("confirmed", admin.EmptyFieldListFilter), "language"]
+    search_fields = ["email", "query"]
+    date_hierarchy = "created"
+    # The key is what links are signed from: it stays out of the admin altogether.
+    fields = ["email", "query", "frequency", "language", "created", "confirmed", "confirm_sent", "checked", "last_sent"]
+    readonly_fields = ["email", "query", "created", "confirmed", "confirm_sent", "checked", "last_sent"]
+    inlines = [DeliveryInline]
+
+    def has_add_permission(self, request):
+        # Only the owner of an address can subscribe it (double opt-in).
+        return False

@@ -2,7 +2,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from archive.text import fold_key
+from archive.sanitize import sanitize_html
+from archive.text import fold_key, nfc, strip_controls
 
 
 class Language(models.TextChoices):
@@ -88,6 +89,11 @@ class Article(models.Model):
         return f"{self.title} ({self.language})"
 
     def save(self, *args, **kwargs):
+        # The body is shown unescaped: whatever path it came by (admin form, shell), it is sanitized here.
+        self.body = sanitize_html(self.body).html
+        # Feeds (XML) and PostgreSQL cannot carry control characters such as NUL.
+        for name in ("title", "lead", "source_name"):
+            setattr(self, name, strip_controls(nfc(getattr(self, name))))
         # Keep the former slug so that links to it redirect after a title correction.
         if self.pk:
             previous = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
@@ -219,3 +225,67 @@ class Topic(models.Model):
 
     def keywords(self, language):
         return [line.strip() for line in getattr(self, f"keywords_{language}", "").splitlines() if line.strip()]
+
+
+# --- E-mail alerts ------------------------------------------------------------------------------------------------
+# A reader follows one search (a listing is a search with a fixed filter) by e-mail. The address is confirmed by
+# a link (double opt-in); links carry a token signed with the secret key, so the database alone cannot forge them.
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("As soon as published")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+
+
+class Subscription(models.Model):
+    email = models.EmailField(max_length=254)
+    query = models.CharField(max_length=2000, blank=True, help_text=_("Normalized query string of the search."))
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    language = models.CharField(max_length=8, default="en", help_text=_("Language of the messages."))
+    # Random and meaningless alone: links sign it with the secret key.
+    key = models.CharField(max_length=32, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    confirmed = models.DateTimeField(null=True, blank=True, help_text=_("Only articles added after this are sent."))
+    confirm_sent = models.DateTimeField(null=True, blank=True)
+    checked = models.DateTimeField(null=True, blank=True, help_text=_("Last look for new articles."))
+    last_sent = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["email", "query"], name="subscription_one_per_address_and_query"),
+        ]
+        indexes = [models.Index(fields=["confirmed", "frequency"], name="subscription_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_frequency_display()}: {self.query or '*'}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+
+
+class Delivery(models.Model):
+    """One article for one subscription. Recorded before the message goes out and marked sent after it did;
+    the unique constraint keeps an article from being sent twice to the same subscription."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    claim = models.CharField(max_length=32, blank=True, db_index=True, help_text=_("The run that is sending it."))
+    created = models.DateTimeField(auto_now_add=True)
+    attempted = models.DateTimeField(null=True, blank=True)
+    sent = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "article"], name="delivery_once_per_subscription"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} → {self.subscription_id} ({self.status})"

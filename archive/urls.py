@@ -1,7 +1,9 @@
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
 
 from archive import views
 from archive.search import views as search_views
+from archive.sitemaps import SITEMAPS
 
 app_name = "archive"
 
@@ -11,7 +13,20 @@ urlpatterns = [
     path("api/search/", search_views.api_search, name="api_search"),
     path("articles/<slug:slug>/", views.article, name="article"),
     path("stories/<int:pk>/", views.story, name="story"),
+    path("stories/<int:pk>/compare/", views.compare, name="compare"),
+    path("officials/", views.official_list, name="official_list"),
     path("officials/<slug:slug>/", views.official, name="official"),
+    path("topics/", views.topic_list, name="topic_list"),
     path("topics/<slug:slug>/", views.topic, name="topic"),
+    path("languages/<str:code>/", views.language, name="language"),
+    path("archive/", views.archive_index, name="archive_index"),
+    path("archive/<int:year>/", views.archive_year, name="archive_year"),
+    path("archive/<int:year>/<int:month>/", views.archive_month, name="archive_month"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots, name="robots"),
+    path("opensearch.xml", views.opensearch, name="opensearch"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("feeds/", include("archive.feeds")),
+    path("alerts/", include("archive.alerts.urls")),
     path("healthz", views.healthz, name="healthz"),
 ]

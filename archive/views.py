@@ -1,25 +1,130 @@
+"""Reading pages. Listings of officials, topics and languages go through the search module, so that they
+facet and paginate exactly like /search/; home and archive counts are plain database aggregates."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from haystack import connections
 
-from archive.models import Article, Official, Story, Topic
+from archive.models import Article, Language, Official, Status, Story, Topic
+from archive.search import query
+
+MORE_LIKE_THIS = 5
+ARCHIVE_PAGE_SIZE = 50
+
+
+def _published_count():
+    return Count("articles", filter=Q(articles__status=Status.PUBLISHED), distinct=True)
+
+
+def _monthly_counts(articles):
+    rows = (
+        articles.annotate(y=ExtractYear("published"), m=ExtractMonth("published"))
+        .values("y", "m")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(row["y"], row["m"]): row["n"] for row in rows}
+
+
+def _yearly_counts(monthly):
+    years = {}
+    for (year, _month), n in monthly.items():
+        years[year] = years.get(year, 0) + n
+    return sorted(years.items(), reverse=True)
 
 
 def home(request):
-    latest = Article.objects.published().select_related("story")[:20]
-    return render(request, "archive/home.html", {"articles": latest})
+    published = Article.objects.published()
+    monthly = _monthly_counts(published)
+    context = {
+        "articles": published.prefetch_related("officials", "topics")[:12],
+        "monthly": monthly,
+        "years": _yearly_counts(monthly),
+        "topics": Topic.objects.annotate(n=_published_count()).filter(n__gt=0).order_by("-n", "name_en"),
+        "officials": Official.objects.annotate(n=_published_count()).filter(n__gt=0).order_by("-n", "name")[:12],
+        "languages": [(code, label, published.filter(language=code).count()) for code, label in Language.choices],
+    }
+    return render(request, "archive/home.html", context)
+
+
+def _more_like_this(obj, officials, topics):
+    """Published articles of other stories sharing the most officials and topics; one per story."""
+    official_ids = [o.pk for o in officials]
+    topic_ids = [t.pk for t in topics]
+    if not official_ids and not topic_ids:
+        return []
+    candidates = (
+        Article.objects.published()
+        .exclude(story_id=obj.story_id)
+        .annotate(
+            shared=Count("officials", filter=Q(officials__in=official_ids), distinct=True)
+            + Count("topics", filter=Q(topics__in=topic_ids), distinct=True)
+        )
+        .filter(shared__gt=0)
+        .order_by("-shared", "-published", "-id")[:50]
+    )
+    picked, stories = [], set()
+    # Prefer the reader's current language when a story exists in it.
+    for article in sorted(candidates, key=lambda a: (-a.shared, a.language != obj.language)):
+        if article.story_id not in stories:
+            stories.add(article.story_id)
+            picked.append(article)
+        if len(picked) == MORE_LIKE_THIS:
+            break
+    return picked
+
+
+def _article_json_ld(request, obj, variants, officials, topics):
+    url = request.build_absolute_uri(obj.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": obj.title[:110],
+        "inLanguage": obj.language,
+        "datePublished": obj.published.isoformat(),
+        "dateModified": obj.updated.isoformat(),
+        "url": url,
+        "mainEntityOfPage": url,
+        "about": [{"@type": "Thing", "name": t.name(obj.language)} for t in topics],
+        "mentions": [{"@type": "Person", "name": o.name} for o in officials],
+        "workTranslation": [
+            {"@type": "NewsArticle", "inLanguage": v.language, "url": request.build_absolute_uri(v.get_absolute_url())}
+            for v in variants
+        ],
+    }
+    if obj.lead:
+        data["description"] = obj.lead
+    if obj.source_name:
+        data["publisher"] = {"@type": "Organization", "name": obj.source_name}
+    if obj.source_url:
+        data["isBasedOn"] = obj.source_url
+    return data
 
 
 def article(request, slug):
-    obj = Article.objects.published().filter(slug=slug).first()
+    obj = Article.objects.published().select_related("story").filter(slug=slug).first()
     if obj is None:
         old = get_object_or_404(Article.objects.published().filter(old_slugs__slug=slug))
         return redirect(old, permanent=True)
+    variants = list(obj.variants())
+    officials = list(obj.officials.all())
+    topics = list(obj.topics.all())
     context = {
         "article": obj,
-        "variants": obj.variants(),
-        "officials": obj.officials.all(),
-        "topics": obj.topics.all(),
+        "variants": variants,
+        "officials": officials,
+        "topics": topics,
+        "more": _more_like_this(obj, officials, topics),
+        "json_ld": _article_json_ld(request, obj, variants, officials, topics),
     }
     return render(request, "archive/article.html", context)
 
@@ -33,19 +138,136 @@ def story(request, pk):
     return redirect(preferred)
 
 
+def compare(request, pk):
+    """Two language variants of one story side by side."""
+    obj = get_object_or_404(Story, pk=pk)
+    variants = {a.language: a for a in obj.articles.published().order_by("language")}
+    if not variants:
+        raise Http404
+    if len(variants) == 1:
+        return redirect(next(iter(variants.values())))
+    languages = list(variants)
+    left = request.GET.get("a") if request.GET.get("a") in variants else languages[0]
+    right = request.GET.get("b") if request.GET.get("b") in variants else None
+    if right is None or right == left:
+        right = next(code for code in languages if code != left)
+    context = {
+        "story": obj,
+        "left": variants[left],
+        "right": variants[right],
+        "choices": [(code, variants[code].get_language_display()) for code in languages],
+    }
+    return render(request, "archive/compare.html", context)
+
+
+def _listing(request, template, base, **context):
+    result = query.run(request.GET, base=base)
+    context.update(result=result, base_path=request.path)
+    return render(request, template, context)
+
+
+def official_list(request):
+    officials = Official.objects.annotate(n=_published_count()).prefetch_related("roles").order_by("-n", "name")
+    return render(request, "archive/official_list.html", {"officials": officials})
+
+
 def official(request, slug):
-    obj = get_object_or_404(Official, slug=slug)
-    articles = obj.articles.published()[:50]
-    return render(request, "archive/official.html", {"official": obj, "articles": articles})
+    obj = get_object_or_404(Official.objects.prefetch_related("roles", "aliases"), slug=slug)
+    aliases = sorted({(a.name, a.language) for a in obj.aliases.all() if a.name != obj.name})
+    return _listing(
+        request, "archive/official.html", {"official": [obj.slug]}, official=obj, roles=obj.roles.all(), aliases=aliases
+    )
+
+
+def topic_list(request):
+    topics = Topic.objects.annotate(n=_published_count()).order_by("-n", "name_en")
+    return render(request, "archive/topic_list.html", {"topics": topics})
 
 
 def topic(request, slug):
     obj = get_object_or_404(Topic, slug=slug)
-    articles = obj.articles.published()[:50]
-    return render(request, "archive/topic.html", {"topic": obj, "articles": articles})
+    return _listing(request, "archive/topic.html", {"topic": [obj.slug]}, topic=obj)
+
+
+def language(request, code):
+    if code not in Language.values:
+        raise Http404
+    return _listing(request, "archive/language.html", {"language": [code]}, code=code, label=Language(code).label)
+
+
+def archive_index(request):
+    monthly = _monthly_counts(Article.objects.published())
+    years = [
+        (year, total, [(m, monthly.get((year, m), 0)) for m in range(1, 13)]) for year, total in _yearly_counts(monthly)
+    ]
+    return render(request, "archive/archive_index.html", {"years": years, "monthly": monthly})
+
+
+def archive_year(request, year):
+    if not 1 <= year <= 9999:  # beyond what a date holds: the year lookup would raise
+        raise Http404
+    monthly = _monthly_counts(Article.objects.published().filter(published__year=year))
+    if not monthly:
+        raise Http404
+    months = [(m, monthly.get((year, m), 0)) for m in range(1, 13)]
+    context = {"year": year, "months": months, "total": sum(monthly.values()), "monthly": monthly}
+    context["feed_query"] = urlencode({"year": year})
+    return render(request, "archive/archive_year.html", context)
+
+
+def archive_month(request, year, month):
+    if not (1 <= month <= 12 and 1 <= year <= 9999):
+        raise Http404
+    articles = (
+        Article.objects.published()
+        .filter(published__year=year, published__month=month)
+        .prefetch_related("officials", "topics")
+    )
+    page = Paginator(articles, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    if not page.paginator.count:
+        raise Http404
+    context = {"year": year, "month": month, "date": datetime.date(year, month, 1), "page": page}
+    context["feed_query"] = urlencode({"year": year, "month": month})  # the same period as a search feed
+    return render(request, "archive/archive_month.html", context)
+
+
+@cache_control(max_age=86400, public=True)
+def robots(request):
+    sitemap = request.build_absolute_uri(reverse("archive:sitemap"))
+    return render(request, "robots.txt", {"sitemap": sitemap}, content_type="text/plain; charset=utf-8")
+
+
+@cache_control(max_age=86400, public=True)
+def opensearch(request):
+    context = {"root": request.build_absolute_uri("/").rstrip("/")}
+    return render(request, "opensearch.xml", context, content_type="application/opensearchdescription+xml")
+
+
+def _index_doc_count():
+    backend = connections["default"].get_backend()
+    if hasattr(backend, "setup"):  # Whoosh: open the index itself, not a cached view of it
+        if not backend.setup_complete:
+            backend.setup()
+        return backend.index.refresh().doc_count()
+    from haystack.query import SearchQuerySet
+
+    return SearchQuerySet().count()
 
 
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Liveness for the container and proxies: the database answers and the index opens."""
+    report = {"status": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        report["database"] = "ok"
+    except Exception as error:
+        report.update(status="error", database=f"{type(error).__name__}: {error}")
+    try:
+        report["index_documents"] = _index_doc_count()
+    except Exception as error:
+        report.update(status="error", index=f"{type(error).__name__}: {error}")
+    response = JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    response["Cache-Control"] = "no-store"
+    return response

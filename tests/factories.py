@@ -23,7 +23,7 @@ def make_article(*, story=None, officials=(), topics=(), **fields):
         "story": story or make_story(),
         "language": "en",
         "title": title,
-        "slug": slugify(f"{title}-{n}"),
+        "slug": f"{slugify(title)[:180]}-{n}",
         "body": body,
         "lead": "",
         "published": datetime.date(2024, 1, 12),

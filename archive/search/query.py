@@ -1,51 +1,348 @@
-"""Params -> validated filters -> query -> results. Every listing page, feed and the API call `run()`."""
+"""Params -> validated filters -> query -> hits by story + facets. Every listing page, feed and the API
+call `run()`; its contract is in the module docstring of each piece it uses and in SearchResult.
 
+Counting and paging rule: `count` is the number of articles matched; the hit list has one entry per
+story (its best-ranked matching variant, which is in a chosen language when languages are chosen),
+and `pages` pages through those entries, PAGE_SIZE per page.
+"""
+
+import math
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from django import forms
-from haystack.inputs import AutoQuery
-from haystack.query import SearchQuerySet
+from django.utils.dates import MONTHS
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from archive.models import Article, Language
+from archive.models import Article, Language, Official, Topic
+from archive.search import aliases, facets, highlight, parse, suggest
+from archive.search.analysis import plain_text
+from archive.search.forms import MULTI, SearchForm
+from archive.search.indexing import backend
+
+PAGE_SIZE = 20
+ORDER = ("q", "language", "official", "topic", "year", "month", "from", "to", "sort", "page")
+FACET_NAMES = ("language", "official", "topic", "year", "month")
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=500)
-    language = forms.MultipleChoiceField(required=False, choices=Language.choices)
-    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    only: str = ""  # query string with this facet set to exactly this value (what the count counts)
+    toggle: str = ""  # query string with this value added to or removed from the selection
+    share: float = 0.0  # count relative to the largest count of the facet (for bars)
+
+    @property
+    def percent(self):
+        return round(self.share * 100, 1)
+
+
+@dataclass
+class Chip:
+    label: str
+    remove: str  # query string without this filter
+
+
+@dataclass
+class PageLink:
+    number: int
+    querystring: str
+    current: bool
+
+
+@dataclass
+class Hit:
+    article: Article
+    variants: list
+    title_html: str
+    snippet_html: str
 
 
 @dataclass
 class SearchResult:
-    count: int
-    page: int
-    pages: int
-    articles: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
+    q: str = ""
+    count: int = 0
+    page: int = 1
+    pages: int = 1
+    hits: list = field(default_factory=list)
+    facets: dict = field(default_factory=dict)
+    suggestion: str | None = None
+    notices: list = field(default_factory=list)
+    filters: dict = field(default_factory=dict)
+    sort: str = "newest"
+    base: dict = field(default_factory=dict)
+    chips: list = field(default_factory=list)
+
+    def params(self, **changes):
+        """The normalized parameters of this search with `changes` applied (None removes a key).
+
+        Any change other than `page` returns to the first page.
+        """
+        params = {"q": [self.q] if self.q else []}
+        params.update({name: list(values) for name, values in self.filters.items()})
+        params["sort"] = [self.sort] if self.sort != default_sort(self.q) else []
+        params["page"] = [str(self.page)] if self.page > 1 else []
+        if changes and "page" not in changes:
+            params["page"] = []
+        for name, value in changes.items():
+            if value is None or value == "" or value == []:
+                params[name] = []
+            elif isinstance(value, list | tuple):
+                params[name] = [str(v) for v in value]
+            else:
+                params[name] = [str(value)]
+        if params.get("page") == ["1"]:
+            params["page"] = []
+        if params.get("sort") == [default_sort(params["q"][0] if params.get("q") else "")]:
+            params["sort"] = []
+        return {name: sorted_values(name, params[name]) for name in ORDER if params.get(name)}
+
+    def querystring(self, **changes):
+        """A stable URL query string (without `?`) for this search with `changes`."""
+        return urlencode(self.params(**changes), doseq=True)
+
+    @property
+    def has_filters(self):
+        return any(self.filters.values())
+
+    @property
+    def page_links(self):
+        """Links to the first, last and nearby pages; None marks a gap."""
+        numbers = sorted({1, self.pages, *range(max(1, self.page - 2), min(self.pages, self.page + 2) + 1)})
+        links, previous = [], 0
+        for number in numbers:
+            if number - previous > 1:
+                links.append(None)
+            links.append(PageLink(number, self.querystring(page=number), number == self.page))
+            previous = number
+        return links
+
+    @property
+    def previous_page(self):
+        return self.querystring(page=self.page - 1) if 1 < self.page <= self.pages else None
+
+    @property
+    def next_page(self):
+        return self.querystring(page=self.page + 1) if self.page < self.pages else None
+
+    @property
+    def suggestion_querystring(self):
+        return self.querystring(q=self.suggestion) if self.suggestion else ""
+
+    @property
+    def first_page(self):
+        return self.querystring(page=1)
 
 
-PAGE_SIZE = 20
+def default_sort(q):
+    return "relevance" if q else "newest"
 
 
-def run(params):
-    form = SearchForm(params)
-    form.is_valid()
-    data = form.cleaned_data
-    page = data.get("page") or 1
-    q = (data.get("q") or "").strip()
-    if q:
-        sqs = SearchQuerySet().models(Article).filter(content=AutoQuery(q))
-        if data.get("language"):
-            sqs = sqs.filter(language__in=data["language"])
-        count = sqs.count()
-        pks = [int(hit.pk) for hit in sqs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
-        by_pk = Article.objects.published().in_bulk(pks)
-        articles = [by_pk[pk] for pk in pks if pk in by_pk]
+def sorted_values(name, values):
+    if name in ("year", "month"):
+        return sorted(set(values), key=int)
+    if name in MULTI:
+        return sorted(set(values))
+    return values
+
+
+def run(params, base=None):
+    """Run a search. `params`: request.GET or a dict of lists; `base`: fixed filters of a listing page."""
+    data, notices = SearchForm(params).validated()
+    base = {name: list(values) for name, values in (base or {}).items() if name in MULTI and values}
+    result = SearchResult(q=data["q"], notices=notices, page=data["page"], base=base)
+    result.filters = {name: data[name] for name in MULTI if data[name]}
+    for name in ("from", "to"):
+        if data[name]:
+            result.filters[name] = [data[name].isoformat()]
+    result.sort = data["sort"] or default_sort(result.q)
+
+    searcher, cache = backend().searcher()
+    snap = facets.snapshot(searcher, cache)
+    table = aliases.table() if result.q else None
+    parsed = parse.expand_aliases(parse.parse(result.q), table) if result.q else parse.Parsed()
+    if result.q and not parsed:
+        result.notices.append(_("The query has no searchable words; showing all articles."))
+    if result.sort == "relevance" and not parsed.required:
+        result.sort = "newest"
+
+    matched, scores = _match(searcher, snap, parsed, table)
+    start = data["from"].toordinal() if data["from"] else None
+    end = data["to"].toordinal() if data["to"] else None
+    if start or end:
+        matched &= snap.docs_between(start, end)
+    scoped = facets.apply(snap, matched, _index_filters(base))
+    user = _index_filters(result.filters)
+    final = facets.apply(snap, scoped, user)
+
+    result.count = len(final)
+    result.facets = _facet_values(result, facets.count(snap, scoped, user))
+    result.chips = _chips(result)
+    groups = _group(snap, _order(snap, final, scores, result.sort))
+    result.pages = max(1, math.ceil(len(groups) / PAGE_SIZE))
+    if result.page > result.pages:
+        result.notices.append(
+            _("There is no page %(page)d: this search has %(pages)d.") % {"page": result.page, "pages": result.pages}
+        )
+        page_docs = []
     else:
-        qs = Article.objects.published()
-        if data.get("language"):
-            qs = qs.filter(language__in=data["language"])
-        count = qs.count()
-        articles = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
-    pages = max(1, -(-count // PAGE_SIZE))
-    return SearchResult(count=count, page=page, pages=pages, articles=articles, errors=list(form.errors))
+        page_docs = groups[(result.page - 1) * PAGE_SIZE : result.page * PAGE_SIZE]
+    marker = highlight.Marker(parsed.all_words(table)) if parsed.required else highlight.Marker([])
+    result.hits = _hits([snap.article[d] for d in page_docs], marker)
+    if result.q and result.count < suggest.FEW_HITS:
+        result.suggestion = suggest.suggestion(searcher, result.q)
+    return result
+
+
+def _match(searcher, snap, parsed, table):
+    """(set of matching live docnums, {docnum: score} or None when nothing is ranked)."""
+    positive = parse.positive_query(parsed, table)
+    if positive is None:
+        matched, scores = set(snap.universe), None
+    else:
+        hits = searcher.search(positive, limit=None)
+        scores = {docnum: score for score, docnum in hits.top_n}
+        matched = set(scores) & snap.universe
+    excluded = parse.excluded_query(parsed)
+    if excluded is not None:
+        matched -= set(searcher.docs_for_query(excluded))
+    return matched, scores
+
+
+def _index_filters(filters):
+    """User-facing filters -> index facet values (month N of the chosen year -> 'YYYY-MM')."""
+    out = {name: filters[name] for name in ("language", "official", "topic", "year") if filters.get(name)}
+    if filters.get("month") and len(filters.get("year", [])) == 1:
+        out["month"] = [f"{int(filters['year'][0]):04d}-{int(m):02d}" for m in filters["month"]]
+    return out
+
+
+def _order(snap, docs, scores, sort):
+    if sort == "relevance" and scores is not None:
+        return sorted(docs, key=lambda d: (-scores[d], -snap.day[d], -snap.article[d]))
+    newest = sort != "oldest"
+    return sorted(docs, key=lambda d: (snap.day[d], snap.article[d]), reverse=newest)
+
+
+def _group(snap, ordered):
+    """The first (best) document of each story, in order."""
+    seen, firsts = set(), []
+    for docnum in ordered:
+        story = snap.story[docnum]
+        if story not in seen:
+            seen.add(story)
+            firsts.append(docnum)
+    return firsts
+
+
+def _hits(pks, marker):
+    """Hits for these article pks, in order; an article the database does not publish is dropped."""
+    articles = (
+        Article.objects.published().filter(pk__in=pks).select_related("story").prefetch_related("officials", "topics")
+    )
+    by_pk = {a.pk: a for a in articles}
+    kept = [by_pk[pk] for pk in pks if pk in by_pk]
+    variants = {}
+    for v in (
+        Article.objects.published()
+        .filter(story_id__in={a.story_id for a in kept})
+        .only("id", "story_id", "language", "title", "slug")
+        .order_by("language")
+    ):
+        variants.setdefault(v.story_id, []).append(v)
+    hits = []
+    for a in kept:
+        text = " ".join(part for part in (a.lead, plain_text(a.body)) if part)
+        hits.append(
+            Hit(
+                article=a,
+                variants=[v for v in variants.get(a.story_id, []) if v.pk != a.pk],
+                title_html=highlight.title(a.title, marker, a.language),
+                snippet_html=highlight.snippet(text, marker, a.language),
+            )
+        )
+    return hits
+
+
+def _labels(facet, values):
+    if facet == "language":
+        return {v: Language(v).label for v in values if v in Language.values}
+    if facet == "official":
+        return dict(Official.objects.filter(slug__in=values).values_list("slug", "name"))
+    if facet == "topic":
+        lang = (get_language() or "en")[:2]
+        return {t.slug: t.name(lang) for t in Topic.objects.filter(slug__in=values)}
+    if facet == "month":
+        return {v: _month_name(int(v)) for v in values}
+    return {v: v for v in values}
+
+
+def _month_name(month):
+    return str(MONTHS.get(month, month))
+
+
+def _facet_values(result, counts):
+    """Per facet, the values worth showing (count > 0 or selected), each with its links."""
+    out = {}
+    for facet in FACET_NAMES:
+        selected = result.filters.get(facet, [])
+        if facet == "month":
+            if len(result.filters.get("year", [])) != 1:
+                continue
+            prefix = f"{int(result.filters['year'][0]):04d}-"
+            raw = {str(int(k[len(prefix) :])): c for k, c in counts["month"].items() if k.startswith(prefix)}
+        else:
+            raw = counts[facet]
+        shown = {v: c for v, c in raw.items() if c > 0 or v in selected}
+        for v in selected:
+            shown.setdefault(v, 0)
+        labels = _labels(facet, list(shown))
+        values = []
+        for value, count in shown.items():
+            chosen = value in selected
+            toggled = [v for v in selected if v != value] if chosen else [*selected, value]
+            extra = {"month": None} if facet == "year" else {}
+            values.append(
+                FacetValue(
+                    value=value,
+                    label=labels.get(value, value),
+                    count=count,
+                    selected=chosen,
+                    only=result.querystring(**{facet: [value]}, **extra),
+                    toggle=result.querystring(**{facet: toggled}, **extra),
+                )
+            )
+        values.sort(key=_sort_key(facet))
+        top = max((v.count for v in values), default=0)
+        for v in values:
+            v.share = round(v.count / top, 3) if top else 0.0
+        out[facet] = values
+    return out
+
+
+def _sort_key(facet):
+    if facet in ("year", "month"):
+        return lambda v: int(v.value)
+    if facet == "language":
+        return lambda v: Language.values.index(v.value) if v.value in Language.values else 99
+    return lambda v: (-v.count, v.label.casefold())
+
+
+def _chips(result):
+    chips = []
+    for facet in FACET_NAMES:
+        values = {v.value: v.label for v in result.facets.get(facet, [])}
+        for value in result.filters.get(facet, []):
+            rest = [v for v in result.filters[facet] if v != value]
+            extra = {"month": None} if facet == "year" else {}
+            chips.append(Chip(label=values.get(value, value), remove=result.querystring(**{facet: rest}, **extra)))
+    if result.filters.get("from"):
+        chips.append(
+            Chip(_("from %(date)s") % {"date": result.filters["from"][0]}, result.querystring(**{"from": None}))
+        )
+    if result.filters.get("to"):
+        chips.append(Chip(_("to %(date)s") % {"date": result.filters["to"][0]}, result.querystring(to=None)))
+    return chips

@@ -1,30 +1,52 @@
+"""The search page and its JSON twin; both show exactly what query.run() returns."""
+
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from archive.search import query
 
 
 def search(request):
     result = query.run(request.GET)
-    return render(request, "archive/search.html", {"result": result, "q": request.GET.get("q", "")})
+    context = {"result": result, "q": result.q, "base_path": request.path}
+    return render(request, "archive/search.html", context)
 
 
 def api_search(request):
-    result = query.run(request.GET)
-    return JsonResponse(
-        {
-            "count": result.count,
-            "page": result.page,
-            "pages": result.pages,
-            "results": [
-                {
-                    "id": a.pk,
-                    "url": request.build_absolute_uri(a.get_absolute_url()),
-                    "title": a.title,
-                    "language": a.language,
-                    "published": a.published.isoformat(),
-                }
-                for a in result.articles
-            ],
-        }
-    )
+    return JsonResponse(as_json(query.run(request.GET), request), json_dumps_params={"ensure_ascii": False})
+
+
+def as_json(result, request):
+    lang = (get_language() or "en")[:2]
+
+    def url(obj):
+        return request.build_absolute_uri(obj.get_absolute_url())
+
+    return {
+        "count": result.count,
+        "page": result.page,
+        "pages": result.pages,
+        "results": [
+            {
+                "id": hit.article.pk,
+                "url": url(hit.article),
+                "title": hit.article.title,
+                "title_html": str(hit.title_html),
+                "language": hit.article.language,
+                "published": hit.article.published.isoformat(),
+                "officials": [{"slug": o.slug, "name": o.name} for o in hit.article.officials.all()],
+                "topics": [{"slug": t.slug, "name": t.name(lang)} for t in hit.article.topics.all()],
+                "story": hit.article.story_id,
+                "variants": [{"language": v.language, "url": url(v), "title": v.title} for v in hit.variants],
+                "snippet": str(hit.snippet_html),
+            }
+            for hit in result.hits
+        ],
+        "facets": {
+            name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in values]
+            for name, values in result.facets.items()
+        },
+        "suggestion": result.suggestion,
+        "notices": [str(n) for n in result.notices],
+    }

@@ -1,0 +1,103 @@
+"""Officials through their aliases (any script, with or without diacritics) and topics through their
+per-language phrases. Matching is on folded text (case and diacritics ignored), on whole words.
+
+A surname or given name alone ("Binh said") is not matched: several officials share each of them.
+"""
+
+import re
+
+from archive.models import Official, OfficialAlias, Topic
+from archive.text import fold, fold_key
+
+
+def _phrase_pattern(phrase, *, keep_case=False):
+    prefix = phrase.endswith("*")
+    words = fold(phrase.rstrip("*")).split() if keep_case else fold_key(phrase.rstrip("*")).split()
+    body = r"\s+".join(re.escape(w) for w in words)
+    tail = r"\w*" if prefix else ""
+    return rf"(?<!\w){body}{tail}(?!\w)"
+
+
+class Gazetteer:
+    """Officials and topics, loaded once per import run."""
+
+    def __init__(self):
+        self.officials = {}  # folded alias -> official id
+        self.official_names = {}
+        for official_id, name in Official.objects.values_list("id", "name"):
+            self.official_names[official_id] = name
+            self.officials[fold_key(name)] = official_id
+        for official_id, folded in OfficialAlias.objects.values_list("official_id", "folded"):
+            self.officials[folded] = official_id
+        aliases = sorted(self.officials, key=len, reverse=True)
+        self._official_re = (
+            re.compile(r"(?<!\w)(" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in aliases) + r")(?!\w)")
+            if aliases
+            else None
+        )
+        self.topics = {}  # slug -> id
+        self.topic_lookup = {}  # folded slug or name -> id
+        self._topic_res = {}  # (topic id, language) -> (casefolded regex, case-kept regex)
+        for topic in Topic.objects.all():
+            self.topics[topic.slug] = topic.id
+            for key in (topic.slug, topic.name_en, topic.name_ru, topic.name_vi):
+                if key:
+                    self.topic_lookup[fold_key(key)] = topic.id
+            for language in ("en", "ru", "vi"):
+                phrases = topic.keywords(language)
+                # Acronyms (PAR, TTHC) match in capitals only: "par" is an ordinary word.
+                lower = [_phrase_pattern(p) for p in phrases if not p.rstrip("*").isupper()]
+                upper = [_phrase_pattern(p, keep_case=True) for p in phrases if p.rstrip("*").isupper()]
+                self._topic_res[topic.id, language] = (
+                    re.compile("|".join(lower)) if lower else None,
+                    re.compile("|".join(upper)) if upper else None,
+                )
+
+    def match(self, text, language):
+        """(official ids, topic ids) named in a text; the text is folded once for both."""
+        kept = " ".join(fold(text).split())
+        folded = kept.casefold()
+        return self.match_officials(folded, folded=True), self.match_topics(kept, language, folded=True)
+
+    def match_officials(self, text, *, folded=False):
+        if not self._official_re:
+            return []
+        found = []
+        for match in self._official_re.finditer(text if folded else fold_key(text)):
+            official_id = self.officials[" ".join(match.group(1).split())]
+            if official_id not in found:
+                found.append(official_id)
+        return found
+
+    def match_topics(self, text, language, *, folded=False):
+        """With folded=True, `text` is already folded with case kept (acronyms need their capitals)."""
+        kept = text if folded else " ".join(fold(text).split())
+        folded = kept.casefold()
+        found = []
+        for (topic_id, lang), (lower, upper) in self._topic_res.items():
+            if lang != language or topic_id in found:
+                continue
+            if (lower and lower.search(folded)) or (upper and upper.search(kept)):
+                found.append(topic_id)
+        return found
+
+    def resolve_officials(self, names):
+        """Editor-given names (any alias, any script) to ids; returns (ids, unknown names)."""
+        ids, unknown = [], []
+        for name in names:
+            official_id = self.officials.get(fold_key(name))
+            if official_id is None:
+                unknown.append(name)
+            elif official_id not in ids:
+                ids.append(official_id)
+        return ids, unknown
+
+    def resolve_topics(self, names):
+        ids, unknown = [], []
+        for name in names:
+            topic_id = self.topic_lookup.get(fold_key(name))
+            if topic_id is None:
+                unknown.append(name)
+            elif topic_id not in ids:
+                ids.append(topic_id)
+        return ids, unknown

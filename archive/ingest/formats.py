@@ -1,0 +1,432 @@
+"""Readers: files, folders, zips and JSON Lines become `Source` records (or `Failure`s, one per bad input).
+
+Text and Markdown files may start with a header of `Key: value` lines (keys in English, Russian or
+Vietnamese); the header overrides whatever the pipeline would infer. Limits are checked before any
+content is read: file size, and for zips the entry count, uncompressed size, compression ratio, names
+and symlinks.
+"""
+
+import json
+import re
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+
+from archive.ingest.decode import DecodeError, decode
+from archive.ingest.html import Block, parse_html, text_block
+from archive.text import fold_key, nfc, strip_controls
+
+TEXT_EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+EXTENSIONS = {*TEXT_EXTENSIONS, ".zip", ".jsonl"}
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_bytes: int = 10 * MB  # one article file, or one JSON line
+    jsonl_bytes: int = 2048 * MB
+    files: int = 50  # per upload
+    zip_entries: int = 2000
+    zip_bytes: int = 200 * MB  # uncompressed, all entries
+    zip_ratio: int = 100  # uncompressed / compressed, per entry
+
+    @classmethod
+    def from_settings(cls):
+        return cls(**getattr(settings, "INGEST_LIMITS", {}))
+
+
+@dataclass
+class Source:
+    """One article as read from its file, before inference."""
+
+    name: str  # file name, zip member or "file.jsonl:12"
+    blocks: list  # html.Block
+    fields: dict = field(default_factory=dict)  # what the input states explicitly (header, JSONL, HTML meta)
+    raw_html: str = ""  # the HTML as given, for the sanitizer's report
+    warnings: list = field(default_factory=list)
+
+
+@dataclass
+class Failure:
+    name: str
+    reason: str
+
+
+class InputError(ValueError):
+    pass
+
+
+# Header keys, folded (case and diacritics ignored), to field names.
+HEADER_KEYS = {
+    "title": "title", "headline": "title", "заголовок": "title", "tieu de": "title",
+    "date": "published", "published": "published", "дата": "published", "ngay": "published", "ngay dang": "published",
+    "language": "language", "lang": "language", "язык": "language", "ngon ngu": "language",
+    "source": "source", "источник": "source", "nguon": "source",
+    "url": "source_url", "source url": "source_url",
+    "officials": "officials", "должностные лица": "officials", "официальные лица": "officials",
+    "quan chuc": "officials", "lanh dao": "officials",
+    "topics": "topics", "темы": "topics", "chu de": "topics",
+    "story": "story", "сюжет": "story", "su kien": "story",
+}  # fmt: skip
+_HEADER_LINE = re.compile(r"^\s*([^:\n]{1,30}?)\s*:\s*(.*?)\s*$")
+_LIST_FIELDS = {"officials", "topics"}
+
+
+def parse_header(text):
+    """Split `Key: value` lines at the top of a text from the rest. Returns (fields, rest)."""
+    lines = text.split("\n")
+    fields = {}
+    index = 0
+    if lines and lines[0].strip() == "---":  # Markdown front matter
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end:
+            for line in lines[1:end]:
+                _header_field(line, fields)
+            return fields, "\n".join(lines[end + 1 :])
+    while index < len(lines) and _header_field(lines[index], fields):
+        index += 1
+    if not fields:
+        return {}, text
+    return fields, "\n".join(lines[index:])
+
+
+def _header_field(line, fields):
+    match = _HEADER_LINE.match(line)
+    if not match or fold_key(match.group(1)) not in HEADER_KEYS:
+        return False
+    name, value = HEADER_KEYS[fold_key(match.group(1))], match.group(2)
+    if name == "source":
+        name = "source_url" if re.match(r"https?://", value) else "source_name"
+    if name in _LIST_FIELDS:
+        fields[name] = [part.strip() for part in re.split(r"[;,]", value) if part.strip()]
+    elif value:
+        fields[name] = value
+    return True
+
+
+def text_paragraphs(text):
+    """Plain text to paragraphs: a blank line, an indented line or a finished sentence starts a new one;
+    a hard-wrapped line (no final punctuation, next line in lower case) continues it."""
+    paragraphs, current = [], []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            continue
+        if current and (raw[:2].isspace() or not _continues(current[-1], line)):
+            paragraphs.append(" ".join(current))
+            current = []
+        current.append(line)
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+def _continues(previous, line):
+    return previous[-1] not in '.!?:;…"»”)|' and (line[0].islower() or line[0].isdigit())
+
+
+def read_text(name, text):
+    fields, rest = parse_header(text)
+    return Source(name, [text_block(p) for p in text_paragraphs(rest)], fields)
+
+
+_MD_INLINE = [
+    (re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)"), r'<img src="\2" alt="\1">'),
+    (re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)"), r'<a href="\2">\1</a>'),
+    (re.compile(r"\*\*(.+?)\*\*"), r"<strong>\1</strong>"),
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"<em>\1</em>"),
+    (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
+]
+
+
+def _md_inline(text):
+    html = escape(text, quote=True)  # raw HTML in Markdown is shown as text, never run
+    for pattern, replacement in _MD_INLINE:
+        html = pattern.sub(replacement, html)
+    return html
+
+
+def read_markdown(name, text):
+    fields, rest = parse_header(text)
+    blocks = []
+    for chunk in re.split(r"\n\s*\n", rest):
+        lines = [line.rstrip() for line in chunk.strip("\n").split("\n") if line.strip()]
+        if not lines:
+            continue
+        if heading := re.match(r"^(#{1,6})\s+(.*?)\s*#*$", lines[0]):
+            level, title = len(heading.group(1)), heading.group(2)
+            if level == 1 and "title" not in fields and not blocks:
+                fields["title"] = title
+            else:
+                blocks.append(Block(f"h{max(level, 2)}", _md_inline(title), title))
+            lines = lines[1:]
+            if not lines:
+                continue
+        if all(re.match(r"^\s*([-*+]|\d+[.)])\s+", line) for line in lines):
+            tag = "ol" if re.match(r"^\s*\d", lines[0]) else "ul"
+            items = [re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", line) for line in lines]
+            html = f"<{tag}>" + "".join(f"<li>{_md_inline(i)}</li>" for i in items) + f"</{tag}>"
+            blocks.append(Block(tag, html, " ".join(items)))
+        elif all(line.lstrip().startswith(">") for line in lines):
+            text = " ".join(line.lstrip()[1:].strip() for line in lines)
+            blocks.append(Block("blockquote", f"<blockquote><p>{_md_inline(text)}</p></blockquote>", text))
+        else:
+            text = " ".join(line.strip() for line in lines)
+            blocks.append(
+                Block("p", _md_inline(text), re.sub(r"[*`]", "", re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)))
+            )
+    return Source(name, blocks, fields)
+
+
+def read_html(name, html):
+    page = parse_html(html)
+    meta = page.meta
+    fields = {}
+    if page.title:
+        fields["title"] = page.title
+    if lang := meta.get("lang"):
+        fields["language_hint"] = lang.split("-")[0].lower()
+    if date := meta.get("article:published_time") or meta.get("date") or meta.get("dc.date"):
+        fields["published"] = date[:10]
+    if url := meta.get("og:url") or meta.get("canonical"):
+        fields["source_url"] = url
+    if site := meta.get("og:site_name"):
+        fields["source_name"] = site
+    return Source(name, page.blocks, fields, raw_html=html)
+
+
+def read_document(name, data, limits):
+    """One .txt/.md/.html file's bytes to a Source, or a Failure."""
+    if len(data) > limits.file_bytes:
+        return Failure(name, _too_large(len(data), limits.file_bytes))
+    try:
+        text = decode(data)
+    except DecodeError as error:
+        return Failure(name, str(error))
+    kind = TEXT_EXTENSIONS[Path(name).suffix.lower()]
+    if kind == "text" and re.match(r"\s*(<!doctype html|<html[\s>])", text, re.IGNORECASE):
+        kind = "html"
+    source = {"text": read_text, "markdown": read_markdown, "html": read_html}[kind](name, text)
+    if not any(block.text or block.tag != "p" for block in source.blocks):
+        return Failure(name, "no article text")
+    return source
+
+
+def _too_large(size, limit):
+    return f"file too large ({size / MB:.1f} MB; the limit is {limit / MB:.0f} MB)"
+
+
+# JSON Lines ---------------------------------------------------------------------------------------
+
+JSONL_KEYS = {
+    "title", "body", "language", "published", "source_url", "source_name", "officials", "topics", "story",
+    # Written by export_articles so that a round trip loses nothing:
+    "slug", "lead", "status", "legal_refs", "needs_review", "review_notes",
+}  # fmt: skip
+
+
+def read_jsonl(name, lines, limits):
+    """Lines (bytes) of a JSON Lines file to Sources; a broken line fails alone, named by file:line."""
+    warned = set()
+    for number, raw in enumerate(lines, 1):
+        label = f"{name}:{number}"
+        if not raw.strip():
+            continue
+        if len(raw) > limits.file_bytes:
+            yield Failure(label, _too_large(len(raw), limits.file_bytes))
+            continue
+        try:
+            record = json.loads(decode(raw))
+        except (DecodeError, ValueError) as error:
+            yield Failure(label, f"invalid JSON ({error})")
+            continue
+        if not isinstance(record, dict):
+            yield Failure(label, "a line must be a JSON object")
+            continue
+        try:
+            source = source_from_record(label, record)
+        except InputError as error:
+            yield Failure(label, str(error))
+            continue
+        unknown = sorted(set(record) - JSONL_KEYS - warned)
+        if unknown:
+            warned.update(unknown)
+            source.warnings.append(f"unknown keys ignored: {', '.join(unknown)}")
+        yield source
+
+
+# A real tag, in lower case: wire copy writes company names as "<Texaco Inc>" or "<I.B.M. Corp>".
+_HTML_TAG = re.compile(
+    r"</?(p|div|br|h[1-6]|ul|ol|li|a|img|strong|em|b|i|table|blockquote|figure|span)"
+    r"""(\s+[a-z-]+(=("[^"]*"|'[^']*'|[^\s>]+))?)*\s*/?>"""
+)
+
+
+def source_from_record(label, record):
+    # JSON escapes (\u0000, \u000c) get past the byte-level decoding: clean every string again.
+    record = {key: _clean_json(value) for key, value in record.items()}
+    body = record.get("body")
+    if not isinstance(body, str) or not body.strip():
+        raise InputError("no body")
+    fields = {}
+    for key in ("title", "language", "published", "source_url", "source_name", "story", "slug", "lead", "status"):
+        value = record.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str | int):
+            raise InputError(f"{key}: expected a string")
+        fields[key] = str(value).strip()
+    for key in ("officials", "topics", "legal_refs"):
+        value = record.get(key)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, str):
+            value = [part.strip() for part in re.split(r"[;,]", value) if part.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InputError(f"{key}: expected a list of strings")
+        fields[key] = value
+    if "needs_review" in record:
+        fields["needs_review"] = bool(record["needs_review"])
+        fields["review_notes"] = str(record.get("review_notes") or "")
+    if _HTML_TAG.search(body):
+        source = read_html(label, body)
+        source.fields.pop("title", None)  # a stray <h1> in the body does not override the record
+    else:
+        source = Source(label, [text_block(p) for p in text_paragraphs(body)])
+    source.fields.update(fields)
+    return source
+
+
+def _clean_json(value):
+    if isinstance(value, str):
+        return strip_controls(nfc(value))
+    if isinstance(value, list):
+        return [_clean_json(v) for v in value]
+    return value
+
+
+# Files, folders, zips -----------------------------------------------------------------------------
+
+
+def iter_paths(paths, limits):
+    """Every article found under the given paths, in a stable order."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                relative = child.relative_to(path).parts
+                if not any(part.startswith(".") for part in relative) and child.suffix.lower() in EXTENSIONS:
+                    yield from iter_file(child, limits)
+        elif path.is_file():
+            yield from iter_file(path, limits)
+        else:
+            yield Failure(str(path), "no such file or folder")
+
+
+def iter_file(path, limits):
+    suffix = path.suffix.lower()
+    name = str(path)
+    if suffix not in EXTENSIONS:
+        yield Failure(name, f"unsupported file type '{suffix or path.name}' (use .txt, .md, .html, .zip or .jsonl)")
+        return
+    size = path.stat().st_size
+    if suffix == ".jsonl":
+        if size > limits.jsonl_bytes:
+            yield Failure(name, _too_large(size, limits.jsonl_bytes))
+            return
+        with path.open("rb") as handle:
+            yield from read_jsonl(name, handle, limits)
+        return
+    if suffix == ".zip":
+        with path.open("rb") as handle:
+            yield from read_zip(name, handle, limits)
+        return
+    if size > limits.file_bytes:  # checked before reading
+        yield Failure(name, _too_large(size, limits.file_bytes))
+        return
+    yield read_document(name, path.read_bytes(), limits)
+
+
+def iter_upload(name, handle, size, limits):
+    """An uploaded file (a file-like object whose size is known) to Sources."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in EXTENSIONS:
+        yield Failure(name, f"unsupported file type '{suffix or name}' (use .txt, .md, .html, .zip or .jsonl)")
+    elif suffix == ".zip":
+        yield from read_zip(name, handle, limits, size=size)
+    elif size > (limits.jsonl_bytes if suffix == ".jsonl" else limits.file_bytes):
+        yield Failure(name, _too_large(size, limits.jsonl_bytes if suffix == ".jsonl" else limits.file_bytes))
+    elif suffix == ".jsonl":
+        yield from read_jsonl(name, handle, limits)
+    else:
+        yield read_document(name, handle.read(), limits)
+
+
+def check_zip(archive, limits):
+    """Refuse a zip as a whole before extracting anything: too many entries, too big, bombs, unsafe names."""
+    entries = [info for info in archive.infolist() if not info.is_dir()]
+    if len(entries) > limits.zip_entries:
+        raise InputError(f"zip has {len(entries)} entries; the limit is {limits.zip_entries}")
+    total = 0
+    for info in entries:
+        path = PurePosixPath(info.filename.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", info.filename):
+            raise InputError(f"unsafe entry name in zip: {info.filename!r}")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise InputError(f"zip contains a symbolic link: {info.filename!r}")
+        if info.flag_bits & 0x1:
+            raise InputError(f"zip entry is encrypted: {info.filename!r}")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > limits.zip_ratio and info.file_size > MB:
+            raise InputError(
+                f"zip entry {info.filename!r} expands {ratio:.0f}× (a zip bomb?); the limit is {limits.zip_ratio}×"
+            )
+        total += info.file_size
+    if total > limits.zip_bytes:
+        raise InputError(f"zip expands to {total / MB:.0f} MB; the limit is {limits.zip_bytes / MB:.0f} MB")
+    return entries
+
+
+def read_zip(name, handle, limits, size=None):
+    try:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, OSError) as error:
+        yield Failure(name, f"not a readable zip ({error})")
+        return
+    with archive:
+        try:
+            entries = check_zip(archive, limits)
+        except InputError as error:
+            yield Failure(name, str(error))
+            return
+        for info in entries:
+            member = f"{name}/{info.filename}"
+            parts = PurePosixPath(info.filename).parts
+            if any(part.startswith(".") or part == "__MACOSX" for part in parts):
+                continue
+            suffix = PurePosixPath(info.filename).suffix.lower()
+            if suffix not in EXTENSIONS or suffix == ".zip":
+                reason = "nested zips are not accepted" if suffix == ".zip" else f"unsupported file type '{suffix}'"
+                yield Failure(member, reason)
+                continue
+            if suffix != ".jsonl" and info.file_size > limits.file_bytes:
+                yield Failure(member, _too_large(info.file_size, limits.file_bytes))
+                continue
+            try:
+                with archive.open(info) as stream:
+                    if suffix == ".jsonl":
+                        yield from read_jsonl(member, stream, limits)
+                        continue
+                    # Read one byte past the limit: headers can lie about sizes.
+                    data = stream.read(limits.file_bytes + 1)
+            except (zipfile.BadZipFile, OSError, NotImplementedError) as error:
+                yield Failure(member, f"cannot extract ({error})")
+                continue
+            yield read_document(member, data, limits)

@@ -1,0 +1,381 @@
+"""What a text says about itself: language, title, publication date, lead paragraph, legal references."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.utils.text import slugify
+
+from archive.text import fold
+
+# Language -----------------------------------------------------------------------------------------
+
+_VI_MARKED = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+_VI_WORDS = {
+    "và",
+    "của",
+    "các",
+    "có",
+    "là",
+    "được",
+    "cho",
+    "trong",
+    "những",
+    "một",
+    "với",
+    "không",
+    "này",
+    "đã",
+    "người",
+    "để",
+    "theo",
+    "về",
+    "tại",
+    "năm",
+}
+_EN_WORDS = {
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "on",
+    "was",
+    "with",
+    "as",
+    "by",
+    "are",
+    "at",
+    "from",
+    "it",
+    "has",
+    "have",
+    "this",
+    "be",
+}
+
+
+@dataclass
+class Detected:
+    language: str | None
+    sure: bool
+
+
+def detect_language(text):
+    """en, ru or vi from the script and the commonest words; `sure` is False for short or mixed text."""
+    letters = [ch for ch in text if ch.isalpha()]
+    words = re.findall(r"\w+", text.lower())
+    if not letters:
+        return Detected(None, False)
+    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff") / len(letters)
+    latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff")
+    latin /= len(letters)
+    short = len(words) < 12
+    if cyrillic > 0.6:
+        return Detected("ru", not short and cyrillic > 0.8)
+    if latin < 0.6:
+        return Detected(None, False)
+    vi_letters = sum(1 for ch in letters if ch.lower() in _VI_MARKED) / len(letters)
+    vi_words = sum(1 for w in words if w in _VI_WORDS) / max(len(words), 1)
+    en_words = sum(1 for w in words if w in _EN_WORDS) / max(len(words), 1)
+    if vi_letters > 0.02 or vi_words > en_words:
+        sure = not short and cyrillic < 0.1 and vi_letters > 0.04 and en_words < 0.05
+        return Detected("vi", sure)
+    sure = not short and cyrillic < 0.1 and en_words > 0.08 and vi_letters < 0.005
+    return Detected("en", sure)
+
+
+# Dates --------------------------------------------------------------------------------------------
+
+_EN_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_EN_MONTH_ABBR = [m[:3] for m in _EN_MONTHS]
+_RU_MONTHS = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+_EN_MONTH = (
+    r"(january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
+)
+_YEAR = r"((?:19|20)\d{2})"
+_DATE_PATTERNS = [
+    # 2024-01-12
+    ("ymd", re.compile(rf"(?<![\d/.-]){_YEAR}-(\d{{1,2}})-(\d{{1,2}})(?![\d/-])")),
+    # 13/01/2024, 13.01.2024, ngày 12/1/2024
+    ("dmy", re.compile(rf"(?<![\d/.-])(\d{{1,2}})[/.-](\d{{1,2}})[/.-]{_YEAR}(?![\d/])")),
+    # ngày 12 tháng 1 năm 2024
+    ("dmy", re.compile(rf"(?<!\d)(\d{{1,2}})\s+tháng\s+(\d{{1,2}})(?:\s*(?:năm|,)\s*{_YEAR})?", re.I)),
+    # January 12, 2024 / afternoon of January 12
+    ("mdy", re.compile(rf"\b{_EN_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR})?", re.I)),
+    # 12 January 2024
+    ("dmy_en", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_EN_MONTH}\b(?:,?\s+{_YEAR})?", re.I)),
+    # 12 января 2024 года
+    ("dmy_ru", re.compile(rf"(?<!\d)(\d{{1,2}})\s+({'|'.join(_RU_MONTHS)})(?:\s+{_YEAR})?", re.I)),
+    # Chiều 12/1, sáng ngày 5/3 — a day/month needs a cue word when it has no year
+    (
+        "dm_vi",
+        re.compile(
+            r"\b(?:ngày|sáng|chiều|trưa|tối|đêm|hôm|rạng sáng)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})(?![\d/])", re.I
+        ),
+    ),
+]
+# A time of day next to a date marks the event being reported ("afternoon of January 12", "Chiều 12/1").
+_TIME_OF_DAY = re.compile(
+    r"(morning|afternoon|evening|night|половин[аеы] дня|утр|вечер|sáng|chiều|trưa|tối|đêm)", re.IGNORECASE
+)
+
+
+@dataclass
+class FoundDate:
+    date: datetime.date
+    has_year: bool
+    position: int
+    time_of_day: bool
+
+
+def find_dates(text):
+    found = []
+    for kind, pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            groups = match.groups()
+            try:
+                if kind == "ymd":
+                    year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
+                elif kind in ("dmy", "dm_vi"):
+                    day, month = int(groups[0]), int(groups[1])
+                    year = int(groups[2]) if len(groups) > 2 and groups[2] else None
+                elif kind == "mdy":
+                    month, day = _en_month(groups[0]), int(groups[1])
+                    year = int(groups[2]) if groups[2] else None
+                elif kind == "dmy_en":
+                    day, month = int(groups[0]), _en_month(groups[1])
+                    year = int(groups[2]) if groups[2] else None
+                else:
+                    day, month = int(groups[0]), _RU_MONTHS.index(groups[1].lower()) + 1
+                    year = int(groups[2]) if groups[2] else None
+                date = datetime.date(year or 2000, month, day)  # 2000 is a leap year: 29 February stays valid
+            except ValueError:
+                continue
+            context = text[max(0, match.start() - 25) : match.end() + 5]
+            found.append(FoundDate(date, year is not None, match.start(), bool(_TIME_OF_DAY.search(context))))
+    return sorted(found, key=lambda f: f.position)
+
+
+def _en_month(name):
+    name = name.lower().rstrip(".")
+    return _EN_MONTHS.index(name) + 1 if name in _EN_MONTHS else _EN_MONTH_ABBR.index(name[:3]) + 1
+
+
+_YEAR_WORD = re.compile(r"(?<![\d/.,-])((?:19|20)\d{2})(?![\d/]|\s*[-–]\s*(?:19|20)\d{2})")
+_YEAR_RANGE = re.compile(r"(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}")
+
+
+def context_year(text, today):
+    """The latest year a text speaks of (leaving out ranges such as 2021-2025 and legal numbers):
+    a report on "2023 results and 2024 tasks" is from 2024."""
+    text = _YEAR_RANGE.sub(" ", LEGAL_REF.sub(" ", text))
+    years = [int(y) for y in _YEAR_WORD.findall(text) if int(y) <= today.year]
+    return max(years) if years else None
+
+
+@dataclass
+class DateReading:
+    date: datetime.date
+    note: str = ""  # set when the date is a guess the editor should confirm
+
+
+def read_date(byline, lead_text, full_text, today):
+    """The publication date: a byline date, else a date in the lead, else one anywhere; a missing year is
+    taken from the text. Anything short of a full date in the byline or the lead is flagged."""
+    if byline:
+        dates = find_dates(byline)
+        if dates and dates[0].has_year:
+            return DateReading(dates[0].date)
+    lead_dates = find_dates(lead_text)
+    preferred = sorted(lead_dates, key=lambda f: (not f.time_of_day, not f.has_year, f.position))
+    if preferred:
+        best = preferred[0]
+        if best.has_year:
+            return DateReading(best.date)
+        return _with_context_year(best, full_text, today)
+    anywhere = [f for f in find_dates(full_text) if f.has_year]
+    if anywhere:
+        date = anywhere[0].date
+        return DateReading(date, f"Date {date:%Y-%m-%d} taken from the body text, not from a byline or the lead")
+    year = context_year(full_text, today)
+    if year:
+        return DateReading(
+            datetime.date(year, 1, 1), f"No date in the text: set to 1 January {year}, the latest year it mentions"
+        )
+    return DateReading(today, "No date in the text: set to the import date")
+
+
+def _with_context_year(found, text, today):
+    year = context_year(text, today) or today.year
+    date = found.date.replace(year=year) if not (found.date.month == 2 and found.date.day == 29) else found.date
+    if date > today:
+        date = date.replace(year=year - 1)
+    return DateReading(date, f"Date without a year ({date:%d %B}): took {date.year} from the text")
+
+
+def parse_iso_date(value):
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        dates = find_dates(str(value))
+        if dates and dates[0].has_year:
+            return dates[0].date
+        raise
+
+
+# Title, lead, slug, legal references --------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“«(]?[A-ZА-ЯЁĐ\u00c0-\u1ef9])")
+_LEADING_DATE_CLAUSE = re.compile(
+    r"^(on the (morning|afternoon|evening) of [^,]{3,30}|(sáng|chiều|trưa|tối) (ngày )?\d{1,2}/\d{1,2}[^,]{0,40}"
+    r"|(утром|днём|вечером)? ?\d{1,2} [а-я]+( \d{4})?( года)?),\s*",
+    re.IGNORECASE,
+)
+
+
+def first_sentence(text):
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+
+
+def derive_title(lead, limit=140):
+    """A headline from the lead: its first sentence without a leading date clause, shortened at a word."""
+    sentence = _LEADING_DATE_CLAUSE.sub("", first_sentence(lead)).strip().rstrip(".")
+    sentence = sentence[:1].upper() + sentence[1:]
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:–— ")
+    return cut + "…"
+
+
+def title_from_url(url, text):
+    """Many news URLs end in the headline, folded: '…/van-phong-chinh-phu-khong-ngung-…-post791870.html'.
+    Restore its diacritics and capitals from the words of the text; None when the words are not there."""
+    path = re.sub(r"\.\w{2,5}$", "", url.rstrip("/").rsplit("/", 1)[-1])
+    words = [w for w in path.split("-") if w and not re.fullmatch(r"(post|news|article|id|tin)?\d+", w)]
+    if len(words) < 4:
+        return None
+    tokens = re.findall(r"\w+", text)
+    unigrams, bigrams = {}, {}
+    for index, token in enumerate(tokens):
+        key = fold(token).lower()
+        unigrams.setdefault(key, {}).setdefault(token, 0)
+        unigrams[key][token] += 1
+        if index:
+            pair = (fold(tokens[index - 1]).lower(), key)
+            bigrams.setdefault(pair, {}).setdefault(token, 0)
+            bigrams[pair][token] += 1
+    restored = []
+    for index, word in enumerate(words):
+        choices = (bigrams.get((words[index - 1], word)) if index else None) or unigrams.get(word)
+        if not choices:
+            return None
+        restored.append(max(choices.items(), key=lambda item: item[1])[0])
+    title = " ".join(restored)
+    return title[:1].upper() + title[1:]
+
+
+def make_lead(blocks, limit=600):
+    for block in blocks:
+        if block.tag == "p" and len(block.text) > 40:
+            text = block.text.strip()
+            return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
+
+
+def slug_base(title, limit=80):
+    text = "".join(_CYRILLIC.get(ch, ch) for ch in fold(title).lower())
+    slug = slugify(text)[:limit].strip("-")
+    if len(slugify(text)) > limit and "-" in slug:
+        slug = slug.rsplit("-", 1)[0]
+    return slug or "article"
+
+
+# 101/2023/QH15, 15/2020/NĐ-CP, 1234/QĐ-TTg, 27-NQ/TW
+LEGAL_REF = re.compile(
+    r"(?<![\w/])(\d{1,5}/(?:19|20)\d{2}/[A-ZĐ][A-Za-zĐđ]*\d*(?:-[A-ZĐ][A-Za-zĐđ]*)*"
+    r"|\d{1,5}/[A-ZĐ]{1,4}(?:-[A-ZĐ][A-Za-zĐđ]*)+"
+    r"|\d{1,5}-[A-ZĐ]{2,4}/[A-ZĐ]{2,4})(?![\w/])"
+)
+
+
+def legal_refs(text):
+    seen = []
+    for match in LEGAL_REF.finditer(text):
+        if match.group(0) not in seen:
+            seen.append(match.group(0))
+    return seen

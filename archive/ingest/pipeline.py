@@ -1,0 +1,429 @@
+"""Run the ingest stages over Sources and save the results in batches.
+
+Rules for what an import does to the archive:
+- Same content again (same hash) → duplicate, nothing written.
+- Same source URL (or, with an explicit story key, the same story and language) with changed content →
+  the article is updated: its text is replaced, but officials, topics, story, title, date and language that
+  the archive only inferred never overwrite what is there (an editor may have corrected them); values the
+  file states explicitly (header or JSONL) do. An update keeps the article's status (a takedown stays down).
+- New articles are published when the run says so (`publish="all"`), or only those with nothing to
+  review (`publish="reviewed"`), or never (`publish="none"`).
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+
+from archive.ingest import metadata
+from archive.ingest.clean import clean
+from archive.ingest.entities import Gazetteer
+from archive.ingest.formats import Failure, InputError
+from archive.ingest.numbers import extract_numbers
+from archive.ingest.stories import Fingerprint, StoryIndex, html_text
+from archive.models import Article, ArticleSlug, Language, Status, Story
+from archive.sanitize import sanitize_html
+from archive.text import nfc
+
+LANGUAGES = {code for code, _ in Language.choices}
+_url_ok = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: str  # created, updated, duplicate, failed
+    reason: str = ""
+    article_id: int | None = None
+    title: str = ""
+    language: str = ""
+    published: datetime.date | None = None
+    slug: str = ""
+    story_id: int | None = None
+    published_now: bool = False
+    needs_review: bool = False
+    notes: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+@dataclass
+class Prepared:
+    name: str
+    title: str
+    language: str
+    published: datetime.date
+    body: str
+    lead: str
+    legal_refs: list
+    source_url: str
+    source_name: str
+    content_hash: str
+    officials: list
+    topics: list
+    numbers: frozenset
+    notes: list
+    warnings: list
+    explicit: set  # field names the input stated
+    story_key: str = ""
+    slug: str = ""
+    status: str = ""
+
+    @property
+    def needs_review(self):
+        return bool(self.notes)
+
+    def fingerprint(self):
+        return Fingerprint(self.language, self.published, frozenset(self.officials), self.numbers)
+
+
+def content_hash(body_html):
+    return hashlib.sha256(" ".join(nfc(html_text(body_html)).casefold().split()).encode()).hexdigest()
+
+
+def prepare(source, gazetteer, today):
+    """Every stage short of the database. Raises InputError when there is no article to make."""
+    fields = source.fields
+    notes, warnings = [], list(source.warnings)
+    explicit = {key for key, value in fields.items() if value not in (None, "", [])}
+    cleaned = clean(source.blocks, has_title=bool(fields.get("title")))
+    if not any(block.text.strip() for block in cleaned.blocks):
+        raise InputError("no article text left after removing site chrome")
+    sanitized = sanitize_html("".join(block.outer() for block in cleaned.blocks))
+    removed = set(sanitized.removed) | (set(sanitize_html(source.raw_html).removed) if source.raw_html else set())
+    if removed:
+        notes.append(f"Sanitizer removed: {', '.join(sorted(removed))}")
+    body = sanitized.html
+    text = "\n".join(block.text for block in cleaned.blocks)
+
+    source_url = fields.get("source_url") or cleaned.source_url
+    if source_url:
+        try:
+            _url_ok(source_url)
+        except ValidationError:
+            warnings.append(f"source URL ignored, not a web address: {source_url[:80]}")
+            source_url = ""
+    source_name = fields.get("source_name") or cleaned.source_name
+    if not source_name and source_url:
+        source_name = urlsplit(source_url).hostname.removeprefix("www.")
+
+    language = (fields.get("language") or "").lower()
+    if language and language not in LANGUAGES:
+        raise InputError(f"unsupported language '{language}' (use en, ru or vi)")
+    if not language:
+        detected = metadata.detect_language(f"{fields.get('title', '')}\n{text}")
+        hint = fields.get("language_hint")
+        if detected.language is None and hint not in LANGUAGES:
+            raise InputError("language not recognized (en, ru or vi); state it in a Language: header")
+        language = detected.language or hint
+        if not detected.sure and hint != language:
+            notes.append(f"Language detection unsure: took '{language}'")
+
+    lead = fields.get("lead") or metadata.make_lead(cleaned.blocks)
+    title = fields.get("title") or cleaned.headline.removesuffix(".")
+    if not title and source_url and (title := metadata.title_from_url(source_url, text)):
+        notes.append("Title restored from the words of the source URL")
+    if not title:
+        title = metadata.derive_title(lead or text)
+        notes.append("Title derived from the first sentence (the text has no headline)")
+    title = " ".join(title.split())[:500]
+
+    if fields.get("published"):
+        try:
+            published = metadata.parse_iso_date(fields["published"])
+        except ValueError:
+            raise InputError(f"published: not a date: {fields['published']!r}") from None
+    else:
+        lead_text = "\n".join(block.text for block in cleaned.blocks[:2])
+        reading = metadata.read_date(cleaned.byline_date, lead_text, text, today)
+        published = reading.date
+        if reading.note:
+            notes.append(reading.note)
+
+    if not {"officials", "topics"} <= explicit:
+        found_officials, found_topics = gazetteer.match(f"{title}\n{text}", language)
+    if "officials" in explicit:
+        officials, unknown = gazetteer.resolve_officials(fields["officials"])
+        if unknown:
+            notes.append(f"Unknown officials (add them in the admin): {', '.join(unknown)}")
+    else:
+        officials = found_officials
+    if "topics" in explicit:
+        topics, unknown = gazetteer.resolve_topics(fields["topics"])
+        if unknown:
+            notes.append(f"Unknown topics: {', '.join(unknown)}")
+    else:
+        topics = found_topics
+
+    if "needs_review" in fields:  # an export states its own review state
+        notes = [line for line in fields.get("review_notes", "").splitlines() if line.strip()]
+        if fields["needs_review"] and not notes:
+            notes = ["Marked for review"]
+    status = fields.get("status", "")
+    if status and status not in Status.values:
+        raise InputError(f"status: expected draft or published, not {status!r}")
+    return Prepared(
+        name=source.name,
+        title=title,
+        language=language,
+        published=published,
+        body=body,
+        lead=lead,
+        legal_refs=list(fields.get("legal_refs") or metadata.legal_refs(text)),
+        source_url=source_url[:1000],
+        source_name=source_name[:200],
+        content_hash=content_hash(body),
+        officials=officials,
+        topics=topics,
+        numbers=frozenset(extract_numbers(text, language)),
+        notes=notes,
+        warnings=warnings,
+        explicit=explicit,
+        story_key=(fields.get("story") or "")[:200],
+        slug=fields.get("slug", ""),
+        status=status,
+    )
+
+
+class Importer:
+    """Prepare, deduplicate, link and save. `run()` yields one Outcome per input, in batches."""
+
+    def __init__(self, *, publish="all", dry_run=False, batch_size=500, today=None):
+        assert publish in {"all", "reviewed", "none"}
+        self.publish = publish
+        self.dry_run = dry_run
+        self.batch_size = batch_size
+        self.today = today or datetime.date.today()
+        self.gazetteer = Gazetteer()
+        self.stories = StoryIndex()
+        self.changed_ids = []  # created or updated, for the search index
+        self._slugs = set()
+        self._hashes = {}  # hash -> article id, this run
+        self._urls = {}  # source URL -> article id, this run
+        self._keys = {}  # story key -> Story, this run
+
+    def run(self, sources):
+        if self.dry_run:
+            with transaction.atomic():
+                yield from self._run(sources)
+                transaction.set_rollback(True)
+        else:
+            yield from self._run(sources)
+
+    def _run(self, sources):
+        batch = []
+        for source in sources:
+            if isinstance(source, Failure):
+                yield Outcome(source.name, "failed", source.reason)
+                continue
+            try:
+                batch.append(prepare(source, self.gazetteer, self.today))
+            except InputError as error:
+                yield Outcome(source.name, "failed", str(error), warnings=list(source.warnings))
+                continue
+            if len(batch) >= self.batch_size:
+                yield from self._save(batch)
+                batch = []
+        if batch:
+            yield from self._save(batch)
+
+    # Saving ---------------------------------------------------------------------------------------
+
+    def _save(self, batch):
+        with transaction.atomic():
+            outcomes = self._save_batch(batch)
+        return outcomes
+
+    def _save_batch(self, batch):
+        known_hashes = dict(
+            Article.objects.filter(content_hash__in={p.content_hash for p in batch}).values_list("content_hash", "id")
+        )
+        by_url = {}
+        for article in Article.objects.filter(source_url__in={p.source_url for p in batch if p.source_url}):
+            by_url.setdefault(article.source_url, article)
+        for story in Story.objects.filter(key__in={p.story_key for p in batch if p.story_key}):
+            self._keys.setdefault(story.key, story)
+        taken = set(Article.objects.filter(slug__in={self._slug_base(p) for p in batch}).values_list("slug", flat=True))
+        taken |= set(
+            ArticleSlug.objects.filter(slug__in={self._slug_base(p) for p in batch}).values_list("slug", flat=True)
+        )
+
+        outcomes, pending = [], []
+        pending_hashes, pending_urls = set(), set()
+        for item in batch:
+            if item.content_hash in pending_hashes or (item.source_url and item.source_url in pending_urls):
+                self._create(pending)  # the earlier copy must exist before this one is judged
+                pending, pending_hashes, pending_urls = [], set(), set()
+            duplicate_of = known_hashes.get(item.content_hash) or self._hashes.get(item.content_hash)
+            if duplicate_of:
+                outcomes.append(self._outcome(item, "duplicate", duplicate_of, reason="same content"))
+                continue
+            target = by_url.get(item.source_url) if item.source_url else None
+            if target is None and item.source_url in self._urls:
+                target = Article.objects.filter(pk=self._urls[item.source_url]).first()
+            if target is None and item.story_key and item.story_key in self._keys:
+                story = self._keys[item.story_key]
+                if story.pk:
+                    target = Article.objects.filter(story=story, language=item.language).first()
+            if target is not None:
+                outcomes.append(self._update(target, item))
+                continue
+            article = self._new_article(item, taken)
+            pending.append((item, article))
+            pending_hashes.add(item.content_hash)
+            if item.source_url:
+                pending_urls.add(item.source_url)
+            outcomes.append(article)  # replaced by its Outcome once saved
+        self._create(pending)
+        return [o if isinstance(o, Outcome) else self._created_outcome(o) for o in outcomes]
+
+    def _slug_base(self, item):
+        return item.slug or metadata.slug_base(item.title)
+
+    def _unique_slug(self, base, taken):
+        slug, n = base, 1
+        while slug in taken or slug in self._slugs:
+            n += 1
+            suffix = f"-{n}"
+            slug = base[: 200 - len(suffix)] + suffix
+            if n == 2 and (
+                Article.objects.filter(slug=slug).exists() or ArticleSlug.objects.filter(slug=slug).exists()
+            ):
+                taken |= set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+                taken |= set(ArticleSlug.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        self._slugs.add(slug)
+        return slug
+
+    def _new_article(self, item, taken):
+        story = None
+        if item.story_key:
+            story = self._keys.get(item.story_key)
+            if story is None:
+                story = self._keys[item.story_key] = Story(key=item.story_key)
+        else:
+            story = self.stories.find(item.fingerprint())
+            if (
+                story is not None
+                and story.pk
+                and Article.objects.filter(story_id=story.pk, language=item.language).exists()
+            ):
+                story = None
+        if story is None:
+            story = Story()
+        self.stories.note_language(story, item.language)
+        self.stories.add(story, item.fingerprint())
+        if item.status and self.publish != "none":
+            status = item.status
+        elif self.publish == "all" or (self.publish == "reviewed" and not item.needs_review):
+            status = Status.PUBLISHED
+        else:
+            status = Status.DRAFT
+        article = Article(
+            story=story,
+            language=item.language,
+            title=item.title,
+            slug=self._unique_slug(self._slug_base(item), taken),
+            body=item.body,
+            lead=item.lead,
+            published=item.published,
+            source_name=item.source_name,
+            source_url=item.source_url,
+            status=status,
+            legal_refs=item.legal_refs,
+            content_hash=item.content_hash,
+            needs_review=item.needs_review,
+            review_notes="\n".join(item.notes),
+        )
+        article._prepared = item
+        return article
+
+    def _create(self, pending):
+        if not pending:
+            return
+        new_stories = {id(article.story): article.story for _, article in pending if article.story.pk is None}
+        Story.objects.bulk_create(new_stories.values())
+        for _, article in pending:
+            article.story = article.story  # refresh story_id now that the story has a key
+        Article.objects.bulk_create([article for _, article in pending])
+        officials = Article.officials.through
+        topics = Article.topics.through
+        officials.objects.bulk_create(
+            [officials(article_id=a.pk, official_id=o) for item, a in pending for o in item.officials]
+        )
+        topics.objects.bulk_create([topics(article_id=a.pk, topic_id=t) for item, a in pending for t in item.topics])
+        for item, article in pending:
+            self._hashes[item.content_hash] = article.pk
+            if item.source_url:
+                self._urls[item.source_url] = article.pk
+            self.changed_ids.append(article.pk)
+
+    def _update(self, article, item):
+        article.body, article.lead, article.legal_refs = item.body, item.lead, item.legal_refs
+        article.content_hash = item.content_hash
+        for name in ("title", "published", "language", "source_name"):
+            if name in item.explicit or (name == "source_name" and not article.source_name):
+                setattr(article, name, getattr(item, name))
+        if "slug" in item.explicit and item.slug != article.slug:
+            article.slug = self._unique_slug(item.slug, set())
+        if "needs_review" in item.explicit or item.notes:
+            article.needs_review = item.needs_review
+            article.review_notes = "\n".join(item.notes)
+        if "status" in item.explicit:
+            article.status = item.status
+        if "story" in item.explicit:
+            story = self._keys.get(item.story_key) or Story.objects.create(key=item.story_key)
+            self._keys[item.story_key] = story
+            article.story = story
+        try:
+            with transaction.atomic():
+                article.save()
+                if "officials" in item.explicit or not article.officials.exists():
+                    article.officials.set(item.officials)
+                if "topics" in item.explicit or not article.topics.exists():
+                    article.topics.set(item.topics)
+        except IntegrityError as error:
+            return Outcome(item.name, "failed", f"cannot update article {article.pk}: {error}")
+        self._hashes[item.content_hash] = article.pk
+        self.changed_ids.append(article.pk)
+        return self._outcome(item, "updated", article.pk, article=article)
+
+    def _created_outcome(self, article):
+        return self._outcome(article._prepared, "created", article.pk, article=article)
+
+    def _outcome(self, item, status, article_id, *, article=None, reason=""):
+        outcome = Outcome(
+            item.name,
+            status,
+            reason,
+            article_id=article_id,
+            title=item.title,
+            language=item.language,
+            published=item.published,
+            warnings=item.warnings,
+        )
+        if article is not None:
+            outcome.title, outcome.language, outcome.published = article.title, article.language, article.published
+            outcome.slug, outcome.story_id = article.slug, article.story_id
+            outcome.published_now = article.status == Status.PUBLISHED
+            outcome.needs_review = article.needs_review
+            outcome.notes = [n for n in article.review_notes.splitlines() if n.strip()]
+        return outcome
+
+
+def sync_index(article_ids, chunk=1000):
+    """Bring the search index in line, after the import's transactions have committed."""
+    from archive.search import indexing
+
+    ids = list(dict.fromkeys(article_ids))
+    for start in range(0, len(ids), chunk):
+        indexing.sync(ids[start : start + chunk])
+
+
+def summarize(outcomes):
+    counts = {"created": 0, "updated": 0, "duplicate": 0, "failed": 0}
+    for outcome in outcomes:
+        counts[outcome.status] += 1
+    return counts

@@ -1,0 +1,111 @@
+"""Import articles from files, folders, zips and JSON Lines. See DESIGN "Stable interface"."""
+
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.ingest.formats import Limits, iter_paths
+from archive.ingest.pipeline import Importer, summarize, sync_index
+
+
+class Progress:
+    """A one-line progress bar on stderr; silent unless enabled."""
+
+    def __init__(self, stream, total, enabled):
+        self.stream, self.total, self.enabled = stream, total, enabled
+        self.done, self.started, self.last = 0, time.monotonic(), 0.0
+
+    def step(self):
+        self.done += 1
+        now = time.monotonic()
+        if self.enabled and (now - self.last > 0.2 or self.done == self.total):
+            self.last = now
+            rate = self.done / max(now - self.started, 1e-6)
+            if self.total:
+                filled = int(30 * min(self.done / self.total, 1))
+                bar = f"[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}"
+            else:
+                bar = f"{self.done}"
+            self.stream.write(f"\r{bar} {rate:,.0f}/s ")
+            self.stream.flush()
+
+    def close(self):
+        if self.enabled and self.done:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def count_inputs(paths):
+    """Roughly how many articles the paths hold (JSON Lines counted by lines), for the progress bar."""
+    total = 0
+    for path in map(Path, paths):
+        files = path.rglob("*") if path.is_dir() else [path]
+        for file in files:
+            if file.suffix.lower() == ".jsonl" and file.is_file():
+                with file.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            elif file.is_file():
+                total += 1
+    return total
+
+
+class Command(BaseCommand):
+    help = "Import articles (.txt, .md, .html, .zip, .jsonl files or folders). Exit 0: all ok; 1: some failed."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--dry-run", action="store_true", help="Report what would happen; write nothing.")
+        parser.add_argument("--draft", action="store_true", help="Import as drafts instead of publishing.")
+        parser.add_argument("--progress", action="store_true", help="Show a progress bar even when not on a TTY.")
+        parser.add_argument("--batch-size", type=int, default=500, help="Articles per database batch.")
+
+    def handle(self, *args, paths, dry_run, draft, progress, batch_size, verbosity, **options):
+        missing = [p for p in paths if not Path(p).exists()]
+        if missing:
+            raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
+        show = progress or sys.stderr.isatty()
+        bar = Progress(self.stderr._out, count_inputs(paths) if show else 0, show)
+        importer = Importer(publish="none" if draft else "all", dry_run=dry_run, batch_size=max(batch_size, 1))
+        started = time.monotonic()
+        outcomes = []
+        for outcome in importer.run(iter_paths(paths, Limits.from_settings())):
+            outcomes.append(outcome)
+            bar.step()
+            if verbosity:
+                self._report(outcome, bar)
+        bar.close()
+        elapsed = time.monotonic() - started
+        indexed = time.monotonic()
+        if not dry_run:
+            sync_index(importer.changed_ids)
+        indexed = time.monotonic() - indexed
+        counts = summarize(outcomes)
+        review = sum(1 for o in outcomes if o.needs_review and o.status in {"created", "updated"})
+        prefix = "Dry run, nothing written: " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}{len(outcomes)} articles: {counts['created']} created, {counts['updated']} updated, "
+            f"{counts['duplicate']} duplicates, {counts['failed']} failed; {review} need review "
+            f"({len(outcomes) / max(elapsed, 1e-6):,.0f} docs/s: {elapsed:.1f} s to import, {indexed:.1f} s to index)"
+        )
+        if counts["failed"]:
+            sys.exit(1)
+
+    def _report(self, outcome, bar):
+        if bar.enabled:
+            bar.stream.write("\r\033[K")
+        for warning in outcome.warnings:
+            self.stderr.write(f"warning: {outcome.name}: {warning}")
+        if outcome.status == "failed":
+            self.stdout.write(f"failed: {outcome.name}: {outcome.reason}")
+            return
+        line = f"{outcome.status}: {outcome.name} → [{outcome.language}] {outcome.published} {outcome.title}"
+        if outcome.article_id:
+            line += f" (#{outcome.article_id}"
+            line += f", story {outcome.story_id})" if outcome.story_id else ")"
+        if outcome.status == "duplicate":
+            line += f" {outcome.reason}"
+        if outcome.needs_review:
+            line += " — review: " + "; ".join(outcome.notes)
+        self.stdout.write(line)

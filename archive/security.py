@@ -1,0 +1,135 @@
+"""Defences that apply to every request: a Content-Security-Policy with a per-request nonce, and a
+throttle on admin sign-in attempts.
+
+The other protective headers (nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, X-Frame-Options,
+HSTS) come from Django's own SecurityMiddleware and XFrameOptionsMiddleware, configured in settings.
+"""
+
+import hashlib
+import logging
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.cache import cache
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+log = logging.getLogger("archive.security")
+
+# Scripts run only from our own origin or with this request's nonce; nothing may frame the site.
+CSP = (
+    "default-src 'self'; "
+    "script-src 'self' 'nonce-{nonce}'; "
+    "style-src 'self'; "
+    "img-src 'self' data: https:; "
+    "font-src 'self'; "
+    "connect-src 'self'; "
+    "object-src 'none'; "
+    "base-uri 'none'; "
+    "form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Gives each request a fresh `request.csp_nonce` and sends the policy that allows it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.csp_nonce = secrets.token_urlsafe(18)
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CSP.format(nonce=request.csp_nonce))
+        return response
+
+
+def csp(request):
+    """Template context processor: `{{ csp_nonce }}` for `<script nonce="…">`."""
+    return {"csp_nonce": getattr(request, "csp_nonce", "")}
+
+
+# --- admin sign-in throttle -------------------------------------------------------------------------
+
+
+def _limits():
+    conf = getattr(settings, "LOGIN_THROTTLE", {})
+    return conf.get("ATTEMPTS", 5), conf.get("IP_ATTEMPTS", 30), conf.get("WINDOW", 900)
+
+
+def client_ip(request):
+    """The address that made the request. Behind the TLS proxy (DJANGO_HTTPS) it is the last
+    X-Forwarded-For entry, the one our proxy appended; earlier entries are the client's to forge."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if forwarded[-1]:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _keys(request, username):
+    # Hash the user name: it is attacker-chosen and cache keys must be short and printable.
+    who = hashlib.sha256(f"{client_ip(request)}\0{(username or '').lower()}".encode()).hexdigest()
+    return f"login-fail:user:{who}", f"login-fail:ip:{client_ip(request)}"
+
+
+def _bump(key, window):
+    if cache.add(key, 1, window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, window)
+        return 1
+
+
+def login_locked(request, username):
+    attempts, ip_attempts, _window = _limits()
+    user_key, ip_key = _keys(request, username)
+    return cache.get(user_key, 0) >= attempts or cache.get(ip_key, 0) >= ip_attempts
+
+
+@receiver(user_login_failed)
+def _record_failed_login(sender, credentials, request=None, **kwargs):
+    if request is None:
+        return
+    username = credentials.get("username", "")
+    _attempts, _ip_attempts, window = _limits()
+    user_key, ip_key = _keys(request, username)
+    count = _bump(user_key, window)
+    _bump(ip_key, window)
+    log.warning("failed sign-in for %r from %s (%d in window)", username, client_ip(request), count)
+
+
+@receiver(user_logged_in)
+def _forget_failed_logins(sender, request=None, user=None, **kwargs):
+    if request is not None and user is not None:
+        cache.delete(_keys(request, user.get_username())[0])
+
+
+class LoginThrottleMiddleware:
+    """Answers 429 to sign-in POSTs once an address (with or without one user name) has failed too often."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # By view name rather than path, so a language prefix or a moved admin stays covered.
+        if request.method != "POST" or request.resolver_match.view_name != "admin:login":
+            return None
+        username = request.POST.get("username", "")
+        if not login_locked(request, username):
+            return None
+        log.warning("sign-in refused for %r from %s: too many failures", username, client_ip(request))
+        response = HttpResponse(
+            _("Too many failed sign-in attempts. Try again later."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(_limits()[2])
+        return response

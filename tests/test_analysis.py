@@ -1,0 +1,65 @@
+"""The analyzers: NFC, folding, per-language stemming, and that Whoosh can pickle them with the schema."""
+
+import pickle
+import unicodedata
+
+from archive.search import analysis
+from archive.search.backend import FIELD_TYPES
+
+
+def texts(analyzer, value):
+    return [t.text for t in analyzer(value)]
+
+
+def test_folding_removes_vietnamese_diacritics_and_case():
+    assert texts(analysis.folded_analyzer, "Lê Minh Khái, Đà Nẵng") == ["le", "minh", "khai", "da", "nang"]
+
+
+def test_decomposed_input_is_normalized_before_tokenizing():
+    decomposed = unicodedata.normalize("NFD", "Khái Nẵng")
+    assert texts(analysis.exact_analyzer, decomposed) == ["khái", "nẵng"]
+    assert texts(analysis.folded_analyzer, decomposed) == ["khai", "nang"]
+
+
+def test_exact_field_keeps_diacritics():
+    assert texts(analysis.exact_analyzer, "Lê Minh Khái") == ["lê", "minh", "khái"]
+
+
+def test_russian_stemming_joins_inflections():
+    forms = {"документ", "документов", "документы", "документами"}
+    assert {analysis.forms(w)["text_ru"] for w in forms} == {"документ"}
+    assert texts(analysis.russian_analyzer, "Документов") == ["документ"]
+
+
+def test_russian_stem_is_folded_after_stemming():
+    # й is known to the stemmer; the stem is then folded (ё -> е, й -> и) like the query will be.
+    assert texts(analysis.russian_analyzer, "Правительственной") == texts(
+        analysis.russian_analyzer, "правительственной"
+    )
+    assert texts(analysis.russian_analyzer, "Ёлка") == texts(analysis.russian_analyzer, "елка")
+
+
+def test_english_stemming():
+    assert texts(analysis.english_analyzer, "documents Reforming") == ["document", "reform"]
+
+
+def test_vietnamese_is_folded_not_stemmed():
+    assert texts(analysis.folded_analyzer, "các nhiệm vụ") == ["cac", "nhiem", "vu"]
+
+
+def test_legal_number_becomes_adjacent_parts():
+    assert texts(analysis.folded_analyzer, "Nghị quyết 101/2023/QH15") == ["nghi", "quyet", "101", "2023", "qh15"]
+
+
+def test_every_schema_field_pickles():
+    for make in FIELD_TYPES.values():
+        field = make()
+        clone = pickle.loads(pickle.dumps(field))
+        if getattr(field, "analyzer", None) is not None:
+            assert [t.text for t in clone.analyzer("Lê документов")] == [
+                t.text for t in field.analyzer("Lê документов")
+            ]
+
+
+def test_plain_text_keeps_paragraphs_apart_and_unescapes():
+    assert analysis.plain_text("<p>One&amp;two</p><p>three</p>") == "One&two three"
