@@ -31,8 +31,9 @@ index: migrate
 static: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
+# The gunicorn master also runs the one index writer (config/gunicorn.conf.py).
 serve:
-	$(BIN)/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	$(BIN)/gunicorn -c config/gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 run: migrate demo index static serve
 
@@ -46,6 +47,11 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The search benchmark (bench/README.md); not part of `make test`. SIZES=2000 for a quick look.
+SIZES ?= 10000,50000
+bench: install
+	$(BIN)/python -m bench.run --sizes $(SIZES)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -30,11 +30,21 @@ def pytest_unconfigure(config):
     shutil.rmtree(_DATA_DIR, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: pages and feeds cached by another test are not its own."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def whoosh_index(tmp_path, settings):
-    """A fresh, real Whoosh index on disk for one test; returns a function that indexes what is published."""
-    from django.core.management import call_command
+    """A fresh, real Whoosh index on disk for one test; returns a function that rebuilds it from the database
+    (what is published becomes searchable, as after `rebuild_index`)."""
     from haystack import connections
+
+    from archive.search import indexing
 
     info = connections.connections_info["default"]
     original = info.get("PATH")
@@ -42,7 +52,7 @@ def whoosh_index(tmp_path, settings):
     connections.reload("default")
 
     def reindex():
-        call_command("update_index", verbosity=0, remove=True)
+        indexing.rebuild()
 
     yield reindex
     info["PATH"] = original

@@ -8,12 +8,13 @@ exactly what its page shows, newest first. Feeds are cached per content generati
 
 import datetime
 import hashlib
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -25,7 +26,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from archive.models import Article, Language, Official, Status, Topic
+from archive import pagecache
+from archive.models import Article, Language, Official, Topic
 from archive.sanitize import sanitize_html
 from archive.search import query
 from archive.text import strip_controls
@@ -148,24 +150,8 @@ class Stream:
     notices: list = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class ContentState:
-    """Changes whenever any article is saved, published, unpublished or deleted: the cache generation."""
-
-    latest: datetime.datetime | None
-    published: int
-    total: int
-
-    @classmethod
-    def current(cls):
-        row = Article.objects.aggregate(
-            latest=Max("updated"), published=Count("pk", filter=Q(status=Status.PUBLISHED)), total=Count("pk")
-        )
-        return cls(**row)
-
-    @property
-    def timestamp(self):
-        return int(self.latest.timestamp()) if self.latest else None
+def _newest(entries):
+    return max((entry.article.updated for entry in entries), default=None)
 
 
 def _flag(value):
@@ -222,25 +208,39 @@ class ArticleFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
-        state = ContentState.current()
-        key = self._cache_key(request, state, args, kwargs)
+        identity = self._identity(request, args, kwargs)
+        key = f"feed:{identity}:" + hashlib.sha256(pagecache.generation().encode()).hexdigest()
         cached = cache.get(key)
         if cached is None:
             response = super().__call__(request, *args, **kwargs)
             body = response.content
-            cached = (body, response["Content-Type"], quote_etag(hashlib.sha256(body).hexdigest()[:32]))
+            etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
+            cached = (body, response["Content-Type"], etag, self._modified_since(identity, etag))
             cache.set(key, cached, CACHE_SECONDS)
-        body, content_type, etag = cached
+        body, content_type, etag, modified = cached
         response = HttpResponse(body, content_type=content_type)
         response["ETag"] = etag
-        if state.timestamp is not None:
-            response["Last-Modified"] = http_date(state.timestamp)
+        response["Last-Modified"] = http_date(modified)
         # Readers may keep a copy but must ask again (cheaply, with a 304) so a takedown shows at once.
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         patch_vary_headers(response, ["Accept-Language"])
-        return get_conditional_response(request, etag=etag, last_modified=state.timestamp, response=response)
+        return get_conditional_response(request, etag=etag, last_modified=modified, response=response)
 
-    def _cache_key(self, request, state, args, kwargs):
+    @staticmethod
+    def _modified_since(identity, etag):
+        """When this feed first had these bytes: its Last-Modified.
+
+        Not the newest article's date: that goes back in time when an article is taken down, and a reader
+        sending only If-Modified-Since would hear "not modified" for a feed that lost an item. Every new version
+        is dated at least a second after the last (HTTP dates have whole seconds)."""
+        seen = cache.get(f"feed-version:{identity}")
+        if seen is None or seen[0] != etag:
+            seen = (etag, max(int(time.time()), seen[1] + 1 if seen else 0))
+            cache.set(f"feed-version:{identity}", seen, None)
+        return seen[1]
+
+    def _identity(self, request, args, kwargs):
+        """Which feed, for whom: everything that selects its content, except the content generation."""
         parts = (
             type(self).__name__,
             self.feed_type.__name__,
@@ -251,9 +251,8 @@ class ArticleFeed(Feed):
             sorted(kwargs.items()),
             args,
             get_language(),
-            state,
         )
-        return "feed:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -339,12 +338,13 @@ class LatestFeed(ArticleFeed):
         )
         articles = Article.objects.published().prefetch_related("officials", "topics", variants)[:LATEST_SIZE]
         pairs = [(a, [v for v in a.story.published_versions if v.pk != a.pk]) for a in articles]
+        entries = self.entries(request, pairs, _flag(request.GET.get("full")))
         return Stream(
             title=_("Latest articles"),
             link=reverse("archive:home"),
             description=_("The newest articles in the archive, in every language."),
-            entries=self.entries(request, pairs, _flag(request.GET.get("full"))),
-            updated=ContentState.current().latest,
+            entries=entries,
+            updated=_newest(entries),
         )
 
 
@@ -366,14 +366,15 @@ class ListingFeed(ArticleFeed):
         own_query = normalized_query(result)
         suffix = f"?{own_query}" if own_query else ""
         pairs = [(hit.article, hit.variants) for hit in result.hits]
+        entries = self.entries(request, pairs, _flag(request.GET.get("full")))
         return Stream(
             title=title,
             link=page + suffix,
             feed_url=request.path + suffix,
             description=_("Articles of the archive: %(title)s. Newest first.") % {"title": title},
-            entries=self.entries(request, pairs, _flag(request.GET.get("full"))),
+            entries=entries,
             language=(base or {}).get("language", [None])[0],
-            updated=ContentState.current().latest,
+            updated=_newest(entries),
             notices=[str(n) for n in result.notices],
         )
 

@@ -1,5 +1,6 @@
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from archive.sanitize import sanitize_html
@@ -94,12 +95,14 @@ class Article(models.Model):
         # Feeds (XML) and PostgreSQL cannot carry control characters such as NUL.
         for name in ("title", "lead", "source_name"):
             setattr(self, name, strip_controls(nfc(getattr(self, name))))
-        # Keep the former slug so that links to it redirect after a title correction.
-        if self.pk:
-            previous = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
-            if previous and previous != self.slug:
-                ArticleSlug.objects.get_or_create(slug=previous, defaults={"article_id": self.pk})
-        super().save(*args, **kwargs)
+        # One transaction with the slug history and the index change that post_save records.
+        with transaction.atomic():
+            # Keep the former slug so that links to it redirect after a title correction.
+            if self.pk:
+                previous = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+                if previous and previous != self.slug:
+                    ArticleSlug.objects.get_or_create(slug=previous, defaults={"article_id": self.pk})
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("archive:article", args=[self.slug])
@@ -225,6 +228,42 @@ class Topic(models.Model):
 
     def keywords(self, language):
         return [line.strip() for line in getattr(self, f"keywords_{language}", "").splitlines() if line.strip()]
+
+
+class IndexChangeQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(applied__isnull=True)
+
+
+class IndexChange(models.Model):
+    """An article whose search index entry must be brought in line with the database.
+
+    Written in the same transaction as the change itself (archive/search/changes.py), applied by the one
+    index writer (archive/search/indexing.py), which marks it applied only after the index has committed:
+    a crash at any point leaves the change pending, and applying it again is harmless. `hide` records that
+    the article was not published (or was deleted) when the change was made, so that search can leave it out
+    at once, before the writer catches up.
+    """
+
+    article_id = models.BigIntegerField(help_text=_("No foreign key: the article may be gone."))
+    hide = models.BooleanField(default=False)
+    # From a bulk import: an editor's own changes go first, so that they show within a second even then.
+    bulk = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now)
+    applied = models.DateTimeField(null=True, blank=True)
+
+    objects = IndexChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["applied", "bulk", "id"], name="indexchange_pending_idx"),
+            models.Index(fields=["created"], name="indexchange_created_idx"),
+        ]
+
+    def __str__(self):
+        state = "applied" if self.applied else "pending"
+        return f"article {self.article_id} ({state})"
 
 
 # --- E-mail alerts ------------------------------------------------------------------------------------------------

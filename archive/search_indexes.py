@@ -1,20 +1,58 @@
 """What the search index holds for each published article. Field types: archive/search/backend.py."""
 
+import hashlib
+import json
+
 from haystack import indexes
 
 from archive.models import Article
 from archive.search.analysis import plain_text
 
 
-def searchable_text(article):
-    """Title, lead, body, officials' names in every script, topic names and legal document numbers."""
-    parts = [article.title, article.lead, plain_text(article.body)]
+def own_text(article):
+    """What the article itself says: title, lead, body and legal document numbers."""
+    parts = [article.title, article.lead, plain_text(article.body), *(article.legal_refs or [])]
+    return "\n".join(p for p in parts if p)
+
+
+def tag_text(article):
+    """Names it is found by through its tags: its officials in every script and spelling, its topics."""
+    parts = []
     for official in article.officials.all():
         parts += [official.name, *(alias.name for alias in official.aliases.all())]
     for topic in article.topics.all():
         parts += [topic.name_en, topic.name_ru, topic.name_vi]
-    parts += article.legal_refs or []
     return "\n".join(p for p in parts if p)
+
+
+def official_key(official):
+    return [official.slug, official.name, sorted(alias.name for alias in official.aliases.all())]
+
+
+def topic_key(topic):
+    return [topic.slug, topic.name_en, topic.name_ru, topic.name_vi]
+
+
+def signature(*, title, lead, body, published, language, story_id, legal_refs, officials, topics):
+    """A digest of everything an article's index entry is made from: check_index recomputes it from the
+    database to find entries that are stale, whatever changed them (a bulk update, an alias...)."""
+    data = [title, lead, body, published.isoformat(), language, story_id, list(legal_refs or [])]
+    data += [sorted(officials), sorted(topics)]
+    return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode(), usedforsecurity=False).hexdigest()
+
+
+def article_signature(article):
+    return signature(
+        title=article.title,
+        lead=article.lead,
+        body=article.body,
+        published=article.published,
+        language=article.language,
+        story_id=article.story_id,
+        legal_refs=article.legal_refs,
+        officials=[official_key(o) for o in article.officials.all()],
+        topics=[topic_key(t) for t in article.topics.all()],
+    )
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
@@ -33,6 +71,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     article = indexes.IntegerField(model_attr="pk")
     story = indexes.IntegerField(model_attr="story_id")
     day = indexes.IntegerField()
+    sig = indexes.CharField()
 
     def get_model(self):
         return Article
@@ -45,10 +84,12 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare(self, obj):
         data = super().prepare(obj)
-        text = searchable_text(obj)
-        data.update(text=text, exact=text, text_en="", text_ru="")
+        own = own_text(obj)
+        # Every spelling of a tagged official goes into the folded text only: in `exact` they would give every
+        # tagged article the bonus of a spelling it does not use.
+        data.update(text=f"{own}\n{tag_text(obj)}", exact=own, text_en="", text_ru="")
         if obj.language in ("en", "ru"):
-            data[f"text_{obj.language}"] = text
+            data[f"text_{obj.language}"] = own
         return data
 
     def prepare_refs(self, obj):
@@ -68,3 +109,6 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_day(self, obj):
         return obj.published.toordinal()
+
+    def prepare_sig(self, obj):
+        return article_signature(obj)

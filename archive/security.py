@@ -1,5 +1,5 @@
-"""Defences that apply to every request: a Content-Security-Policy with a per-request nonce, and a
-throttle on admin sign-in attempts.
+"""Defences that apply to every request: a cap on the size of request bodies, a Content-Security-Policy with a
+per-request nonce, and a throttle on admin sign-in attempts.
 
 The other protective headers (nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, X-Frame-Options,
 HSTS) come from Django's own SecurityMiddleware and XFrameOptionsMiddleware, configured in settings.
@@ -31,6 +31,33 @@ CSP = (
     "form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+class RequestSizeMiddleware:
+    """Refuses a request whose declared body is larger than its path allows (413), before anything reads it.
+
+    Django spools uploaded files to disk while it parses a form, even one CSRF then rejects: without this, anyone
+    could fill the disk with large posts to any URL. Only the admin upload takes files; its cap follows the
+    upload limits (archive/ingest/formats.py), and its own checks still apply per file.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        from archive.ingest.formats import Limits
+
+        limits = Limits.from_settings()
+        self.upload_cap = limits.files * limits.file_bytes + limits.zip_bytes
+        self.cap = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponse(_("Invalid Content-Length."), status=400, content_type="text/plain; charset=utf-8")
+        cap = self.upload_cap if request.path.endswith("/archive/article/upload/") else self.cap
+        if declared > cap:
+            return HttpResponse(_("The request is too large."), status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

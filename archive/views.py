@@ -6,19 +6,22 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
-from haystack import connections
 
 from archive.models import Article, Language, Official, Status, Story, Topic
-from archive.search import query
+from archive.pagecache import cached_page
+from archive.search import indexing, query
 
 MORE_LIKE_THIS = 5
 ARCHIVE_PAGE_SIZE = 50
+LATEST_STORIES = 12
+HEADLINE_CHARS = 110  # what search engines read of a NewsArticle headline
 
 
 def _published_count():
@@ -42,11 +45,37 @@ def _yearly_counts(monthly):
     return sorted(years.items(), reverse=True)
 
 
+def _latest_stories(language, size=LATEST_STORIES):
+    """The newest stories, each as (the variant to show, its other variants).
+
+    The variant shown is the one in the interface language when the story has it, else its newest one;
+    so a story published in three languages takes one line, not three."""
+    stories = list(
+        Story.objects.filter(articles__status=Status.PUBLISHED)
+        .annotate(latest=Max("articles__published", filter=Q(articles__status=Status.PUBLISHED)), last=Max("articles"))
+        .order_by("-latest", "-last")
+        .values_list("pk", flat=True)[:size]
+    )
+    variants = {}
+    for article in Article.objects.published().filter(story_id__in=stories).order_by("-published", "language"):
+        variants.setdefault(article.story_id, []).append(article)
+    latest = []
+    for pk in stories:
+        group = variants.get(pk)
+        if not group:  # taken down between the two queries
+            continue
+        shown = next((a for a in group if a.language == language), group[0])
+        others = sorted((a for a in group if a.pk != shown.pk), key=lambda a: a.language)
+        latest.append((shown, others))
+    return latest
+
+
+@cached_page
 def home(request):
     published = Article.objects.published()
     monthly = _monthly_counts(published)
     context = {
-        "articles": published.prefetch_related("officials", "topics")[:12],
+        "stories": _latest_stories((request.LANGUAGE_CODE or "en")[:2]),
         "monthly": monthly,
         "years": _yearly_counts(monthly),
         "topics": Topic.objects.annotate(n=_published_count()).filter(n__gt=0).order_by("-n", "name_en"),
@@ -88,7 +117,7 @@ def _article_json_ld(request, obj, variants, officials, topics):
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": obj.title[:110],
+        "headline": Truncator(obj.title).chars(HEADLINE_CHARS),
         "inLanguage": obj.language,
         "datePublished": obj.published.isoformat(),
         "dateModified": obj.updated.isoformat(),
@@ -104,12 +133,14 @@ def _article_json_ld(request, obj, variants, officials, topics):
     if obj.lead:
         data["description"] = obj.lead
     if obj.source_name:
-        data["publisher"] = {"@type": "Organization", "name": obj.source_name}
+        # A government press office writes as an organisation; it is both the author and the publisher.
+        data["publisher"] = data["author"] = {"@type": "Organization", "name": obj.source_name}
     if obj.source_url:
         data["isBasedOn"] = obj.source_url
     return data
 
 
+@cached_page
 def article(request, slug):
     obj = Article.objects.published().select_related("story").filter(slug=slug).first()
     if obj is None:
@@ -129,6 +160,7 @@ def article(request, slug):
     return render(request, "archive/article.html", context)
 
 
+@cached_page
 def story(request, pk):
     obj = get_object_or_404(Story, pk=pk)
     variants = obj.articles.published().order_by("language")
@@ -138,6 +170,7 @@ def story(request, pk):
     return redirect(preferred)
 
 
+@cached_page
 def compare(request, pk):
     """Two language variants of one story side by side."""
     obj = get_object_or_404(Story, pk=pk)
@@ -166,11 +199,13 @@ def _listing(request, template, base, **context):
     return render(request, template, context)
 
 
+@cached_page
 def official_list(request):
     officials = Official.objects.annotate(n=_published_count()).prefetch_related("roles").order_by("-n", "name")
     return render(request, "archive/official_list.html", {"officials": officials})
 
 
+@cached_page
 def official(request, slug):
     obj = get_object_or_404(Official.objects.prefetch_related("roles", "aliases"), slug=slug)
     aliases = sorted({(a.name, a.language) for a in obj.aliases.all() if a.name != obj.name})
@@ -179,22 +214,26 @@ def official(request, slug):
     )
 
 
+@cached_page
 def topic_list(request):
     topics = Topic.objects.annotate(n=_published_count()).order_by("-n", "name_en")
     return render(request, "archive/topic_list.html", {"topics": topics})
 
 
+@cached_page
 def topic(request, slug):
     obj = get_object_or_404(Topic, slug=slug)
     return _listing(request, "archive/topic.html", {"topic": [obj.slug]}, topic=obj)
 
 
+@cached_page
 def language(request, code):
     if code not in Language.values:
         raise Http404
     return _listing(request, "archive/language.html", {"language": [code]}, code=code, label=Language(code).label)
 
 
+@cached_page
 def archive_index(request):
     monthly = _monthly_counts(Article.objects.published())
     years = [
@@ -203,6 +242,7 @@ def archive_index(request):
     return render(request, "archive/archive_index.html", {"years": years, "monthly": monthly})
 
 
+@cached_page
 def archive_year(request, year):
     if not 1 <= year <= 9999:  # beyond what a date holds: the year lookup would raise
         raise Http404
@@ -215,6 +255,7 @@ def archive_year(request, year):
     return render(request, "archive/archive_year.html", context)
 
 
+@cached_page
 def archive_month(request, year, month):
     if not (1 <= month <= 12 and 1 <= year <= 9999):
         raise Http404
@@ -243,19 +284,8 @@ def opensearch(request):
     return render(request, "opensearch.xml", context, content_type="application/opensearchdescription+xml")
 
 
-def _index_doc_count():
-    backend = connections["default"].get_backend()
-    if hasattr(backend, "setup"):  # Whoosh: open the index itself, not a cached view of it
-        if not backend.setup_complete:
-            backend.setup()
-        return backend.index.refresh().doc_count()
-    from haystack.query import SearchQuerySet
-
-    return SearchQuerySet().count()
-
-
 def healthz(request):
-    """Liveness for the container and proxies: the database answers and the index opens."""
+    """Liveness for the container and proxies: the database answers, the index opens; and the index lag."""
     report = {"status": "ok"}
     try:
         with connection.cursor() as cursor:
@@ -265,7 +295,7 @@ def healthz(request):
     except Exception as error:
         report.update(status="error", database=f"{type(error).__name__}: {error}")
     try:
-        report["index_documents"] = _index_doc_count()
+        report.update(indexing.health())
     except Exception as error:
         report.update(status="error", index=f"{type(error).__name__}: {error}")
     response = JsonResponse(report, status=200 if report["status"] == "ok" else 503)

@@ -72,6 +72,9 @@ def search_connection(url):
             "ENGINE": "archive.search.elasticsearch.GazetteElasticsearchEngine",
             "URL": f"{scheme}://{parts.netloc}/",
             "INDEX_NAME": parts.path.strip("/") or "gazette",
+            # haystack's default logs and swallows engine errors: a lost takedown, or "no results" for an
+            # engine that is down. Gazette raises (the index writer retries; /healthz reports it).
+            "SILENTLY_FAIL": False,
         }
     raise ValueError(f"SEARCH_URL: unsupported scheme {parts.scheme!r}")
 
@@ -90,13 +93,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "haystack",
+    # Before haystack: archive's rebuild_index (a new generation swapped in) replaces haystack's.
     "archive",
+    "haystack",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "archive.security.ContentSecurityPolicyMiddleware",
+    # Before anything reads the body (sessions, CSRF), after the middleware that sets protective headers.
+    "archive.security.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -123,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "archive.security.csp",
+                "archive.pagecache.csrf_placeholder",
             ],
         },
     },

@@ -3,6 +3,9 @@
 import pickle
 import unicodedata
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from archive.search import analysis
 from archive.search.backend import FIELD_TYPES
 
@@ -63,3 +66,27 @@ def test_every_schema_field_pickles():
 
 def test_plain_text_keeps_paragraphs_apart_and_unescapes():
     assert analysis.plain_text("<p>One&amp;two</p><p>three</p>") == "One&two three"
+
+
+def test_russian_stemming_leaves_latin_and_vietnamese_words_alone():
+    # Whoosh's Snowball stemmer reads Latin as transliterated Russian (`office` -> `offic`) and turns
+    # Vietnamese into mixed-script strings (`nghị` -> `нгhi`); a Russian article quotes both. The stem field
+    # holds only what stemming adds: none of those words.
+    assert texts(analysis.russian_analyzer, "office Nghị quyết QH15 документов") == ["документ"]
+    assert analysis.forms("tốt")["text_ru"] == "tot"
+
+
+def test_stem_fields_hold_only_the_stems_that_differ_from_the_word():
+    assert texts(analysis.english_analyzer, "the documents document reform") == ["document"]
+    assert texts(analysis.russian_analyzer, "документ документов") == ["документ"]
+
+
+@given(
+    st.text(st.sampled_from("Lê Minh Khái Đà Nẵng документов Ёлка the Reforming nghị 101/2023/QH15 ,.-\n"), max_size=80)
+)
+def test_the_fast_index_path_produces_what_the_analyzers_produce(text):
+    for kind, analyzer in analysis.ANALYZERS.items():
+        expected = {}
+        for token in analyzer(text, positions=True):
+            expected.setdefault(token.text, []).append(token.pos)
+        assert analysis.index_terms(kind, text) == expected, kind

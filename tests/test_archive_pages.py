@@ -61,3 +61,10 @@ def test_year_and_month_pages_advertise_a_feed_of_that_period(client, spread):
     assert '<link rel="alternate" type="application/atom+xml"' in month
     assert "/feeds/search.atom?year=2024&amp;month=3" in month
     assert "/feeds/search.rss?year=2024" in client.get("/archive/2024/").text
+
+
+def test_year_and_month_pages_show_a_visible_feed_link(client, spread):
+    month = client.get("/archive/2024/3/").text.split("<main", 1)[1]
+    assert '<a href="/feeds/search.rss?year=2024&amp;month=3" type="application/rss+xml">RSS</a>' in month
+    year = client.get("/archive/2024/").text.split("<main", 1)[1]
+    assert '<a href="/feeds/search.atom?year=2024" type="application/atom+xml">Atom</a>' in year

@@ -94,6 +94,13 @@ def test_json_ld_describes_a_news_article_with_its_translations(client, story_in
     assert f"http://testserver{ru.get_absolute_url()}" in [t["url"] for t in data["workTranslation"]]
 
 
+def test_json_ld_headline_is_cut_to_110_characters_with_an_ellipsis_and_names_the_author(client):
+    article = make_article(title="Government " * 20, source_name="VGP News")
+    data = _json_ld(client.get(article.get_absolute_url()).text)
+    assert len(data["headline"]) == 110 and data["headline"].endswith("…")
+    assert data["author"] == {"@type": "Organization", "name": "VGP News"}
+
+
 def test_json_ld_cannot_be_broken_out_of_by_a_title(client):
     article = make_article(title='Evil </script><script>alert("x")</script>')
     html = client.get(article.get_absolute_url()).text
@@ -124,6 +131,10 @@ def test_more_like_this_excludes_the_same_story_and_shows_one_variant_per_story(
     assert "Other story EN" in more
     assert "Other story VI" not in more
     assert "Hội nghị Văn phòng Chính phủ" not in more
+    # The page's own language links stay with the page: no related item offers this story's variants.
+    related = more.split("</aside>", 1)[0]
+    for variant in story_in_three_languages:
+        assert variant.get_absolute_url() not in related
 
 
 def test_compare_shows_two_variants_side_by_side_each_in_its_language(client, story_in_three_languages):

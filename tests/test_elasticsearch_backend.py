@@ -8,12 +8,18 @@ import unicodedata
 
 import pytest
 from haystack import connections, indexes
+from haystack.exceptions import SkipDocument
 from haystack.query import SearchQuerySet
+from whoosh import query as wq
 
-from archive.models import Article
+from archive.models import Article, Official
+from archive.search import analysis, parse
 from archive.search import elasticsearch as es
-from archive.search_indexes import ArticleIndex
+from archive.search.aliases import AliasTable
+from archive.search.engine import EngineRequest, EngineResult
+from archive.search_indexes import ArticleIndex, article_signature
 from config.settings import search_connection
+from tests.factories import make_article
 
 ALIAS = "es_unit"
 BUILTIN_FILTERS = {"lowercase", "asciifolding", "porter_stem"}
@@ -67,6 +73,7 @@ def test_search_url_selects_the_elasticsearch_engine(url, expected_url, index):
         "ENGINE": "archive.search.elasticsearch.GazetteElasticsearchEngine",
         "URL": expected_url,
         "INDEX_NAME": index,
+        "SILENTLY_FAIL": False,
     }
 
 
@@ -190,6 +197,10 @@ def test_mapping_of_the_article_index_has_no_english_only_analysis_left(backend)
         assert mapping[name]["type"] == "keyword", name
     for name in ("text", "exact", "text_en", "text_ru"):
         assert mapping[name]["type"] == "text", name
+    # check_index compares the signature byte for byte; sorting, collapsing and ranges need numbers.
+    assert mapping["sig"] == {"type": "keyword"}
+    for name in ("article", "story", "day"):
+        assert mapping[name] == {"type": "long"}, name
 
 
 def test_query_fields_are_the_analyzed_text_fields_with_the_whoosh_weights(backend):
@@ -240,152 +251,592 @@ def test_haystack_match_all_and_date_facets_use_current_syntax(backend):
     assert _haystack_body(backend, sqs)["aggs"]["published"]["date_histogram"]["fixed_interval"] == "7d"
 
 
-# --- multi-select facets --------------------------------------------------------------------------
+# --- find(): the query, checked against the documented query DSL -----------------------------------
+
+FIELDS = ("text", "exact", "text_en", "text_ru", "title")  # parse.FIELD_BOOSTS, in its order
+BOOSTS = {"text": 1.0, "exact": 1.5, "text_en": 1.0, "text_ru": 1.0, "title": 2.0}
+ARTICLES = {"terms": {"django_ct": ["archive.article"]}}
+# An alias table as aliases.table() builds it: folded words -> slugs, slug -> spellings as typed (lowercased).
+TABLE = AliasTable(
+    by_words={
+        ("le", "minh", "khai"): frozenset({"le-minh-khai"}),
+        ("ле", "минь", "кхаи"): frozenset({"le-minh-khai"}),
+        ("pham", "minh", "chinh"): frozenset({"pham-minh-chinh"}),
+    },
+    spellings={
+        "le-minh-khai": (("lê", "minh", "khái"), ("le", "minh", "khai"), ("ле", "минь", "кхай")),
+        "pham-minh-chinh": (("phạm", "minh", "chính"),),
+    },
+    longest=3,
+)
 
 
-def test_faceted_body_puts_selections_in_post_filter_and_counts_each_facet_under_the_others():
-    query = {"match_all": {}}
-    body = es.build_faceted_body(
-        query,
-        {"language": ["en", "ru"], "officials": ["le-minh-khai"], "topics": []},
-        ["language", "officials", "topics"],
-        sort=["_score"],
-        size=20,
-        from_=40,
-    )
-    language = {"terms": {"language": ["en", "ru"]}}
-    official = {"terms": {"officials": ["le-minh-khai"]}}
-    assert body == {
-        "query": {"match_all": {}},
-        "from": 40,
+def request(q="", **fields):
+    parsed = parse.expand_aliases(parse.parse(q), TABLE) if q else parse.Parsed()
+    return EngineRequest(parsed=parsed, aliases=TABLE if q else None, **fields)
+
+
+def body_of(q="", **fields):
+    return es.find_body(request(q, **fields), ["archive.article"])
+
+
+def every_form(kind, text):
+    """A word or phrase searched in every field of parse.FIELD_BOOSTS, with its weight."""
+    return {
+        "bool": {
+            "should": [{kind: {name: {"query": text, "boost": BOOSTS[name]}}} for name in FIELDS],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def test_browsing_is_every_article_newest_first_one_entry_per_story():
+    facet_fields = ["language", "officials", "topics", "year", "month"]
+    assert body_of() == {
+        "query": {"bool": {"filter": [ARTICLES]}},
+        "from": 0,
         "size": 20,
         "track_total_hits": True,
-        "sort": ["_score"],
-        "post_filter": {"bool": {"filter": [language, official]}},
+        "sort": [{"day": "desc"}, {"article": "desc"}],
+        "collapse": {"field": "story"},
+        "_source": ["article"],
         "aggs": {
-            "language": {
-                "meta": {"_type": "filtered_terms"},
-                "filter": {"bool": {"filter": [official]}},
-                "aggs": {"values": {"terms": {"field": "language", "size": es.FACET_SIZE}}},
+            **{
+                field: {
+                    "filter": {"match_all": {}},
+                    "aggs": {"values": {"terms": {"field": field, "size": es.FACET_SIZE}}},
+                }
+                for field in facet_fields
             },
-            "officials": {
-                "meta": {"_type": "filtered_terms"},
-                "filter": {"bool": {"filter": [language]}},
-                "aggs": {"values": {"terms": {"field": "officials", "size": es.FACET_SIZE}}},
-            },
-            "topics": {
-                "meta": {"_type": "filtered_terms"},
-                "filter": {"bool": {"filter": [language, official]}},
-                "aggs": {"values": {"terms": {"field": "topics", "size": es.FACET_SIZE}}},
+            es.GROUPS: {
+                "filter": {"match_all": {}},
+                "aggs": {"values": {"cardinality": {"field": "story", "precision_threshold": 40000}}},
             },
         },
     }
 
 
-def test_faceted_body_without_selections_has_no_post_filter():
-    body = es.build_faceted_body({"match_all": {}}, {}, ["year"])
-    assert "post_filter" not in body
-    assert body["aggs"]["year"]["filter"] == {"match_all": {}}
-    assert "sort" not in body
-    assert es.build_faceted_body({"match_all": {}}, {}, []).keys() == {"query", "from", "size", "track_total_hits"}
+def test_every_word_must_match_in_one_of_its_forms_with_the_whoosh_weights():
+    query = body_of("Documents chính", sort="relevance")["query"]["bool"]
+    # The typed words, lowercased; each field's analyzer makes its own form (stem, fold) as at index time.
+    assert query["must"] == [every_form("match", "documents"), every_form("match", "chính")]
+    assert query["filter"] == [ARTICLES]
+    assert "must_not" not in query
 
 
-def test_year_counts_ignore_the_month_and_stories_are_counted_under_every_selection():
-    body = es.build_faceted_body(
-        {"match_all": {}},
-        {"year": ["2024"], "month": ["2024-05"]},
-        ["year", "month"],
-        group_by="story",
-        ignore={"year": ("month",)},
-    )
-    year, month = {"terms": {"year": ["2024"]}}, {"terms": {"month": ["2024-05"]}}
-    assert body["aggs"]["year"]["filter"] == {"match_all": {}}
-    assert body["aggs"]["month"]["filter"] == {"bool": {"filter": [year]}}
-    assert body["collapse"] == {"field": "story"}
-    assert body["aggs"][es.GROUPS] == {
-        "meta": {"_type": "groups"},
-        "filter": {"bool": {"filter": [month, year]}},
-        "aggs": {"values": {"cardinality": {"field": "story", "precision_threshold": 40000}}},
-    }
+def test_a_phrase_is_a_match_phrase_in_every_field():
+    query = body_of('"chính phủ" điện', sort="relevance")["query"]["bool"]
+    assert query["must"] == [every_form("match_phrase", "chính phủ"), every_form("match", "điện")]
 
 
-def test_text_query_is_fault_tolerant_and_needs_every_word():
-    assert es.text_query("  ", ["text"]) == {"match_all": {}}
-    assert es.text_query('"chính phủ" -draft', ["text", "exact^1.5"]) == {
-        "simple_query_string": {
-            "query": '"chính phủ" -draft',
-            "fields": ["text", "exact^1.5"],
-            "default_operator": "and",
-            "flags": "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE",
-        }
-    }
+def test_excluded_words_and_phrases_are_must_not_and_alone_match_everything_else():
+    query = body_of('government -reform -"draft law"')["query"]["bool"]
+    assert query["must"] == [every_form("match", "government")]
+    assert query["must_not"] == [every_form("match", "reform"), every_form("match_phrase", "draft law")]
+    only_excluded = body_of("-reform")["query"]["bool"]
+    assert "must" not in only_excluded  # every article but those
+    assert only_excluded["must_not"] == [every_form("match", "reform")]
 
 
-def test_sorts_and_date_range_follow_the_whoosh_order():
-    assert es.sort_clause("relevance") == ["_score", {"day": "desc"}, {"article": "desc"}]
-    assert es.sort_clause("newest") == [{"day": "desc"}, {"article": "desc"}]
-    assert es.sort_clause("oldest") == [{"day": "asc"}, {"article": "asc"}]
-    start, end = datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
-    assert es.day_range(start, end) == {"range": {"day": {"gte": start.toordinal(), "lte": end.toordinal()}}}
-    assert es.day_range(None, end) == {"range": {"day": {"lte": end.toordinal()}}}
-
-
-def test_backend_faceted_body_limits_to_articles_and_applies_fixed_filters(backend):
-    fixed = [es.terms_filter("officials", ["le-minh-khai"])]
-    body = backend.faceted_body(
-        "chính phủ", {"language": ["vi"]}, ["language"], fixed=fixed, sort="newest", start=20, size=10, group_by="story"
-    )
-    assert body["query"] == {
+def test_or_joins_alternatives_of_one_required_clause():
+    query = body_of("reform OR документов budget")["query"]["bool"]
+    either = {
         "bool": {
-            "must": es.text_query("chính phủ", backend.query_fields()),
-            "filter": [{"terms": {"django_ct": ["archive.article"]}}, *fixed],
+            "should": [every_form("match", "reform"), every_form("match", "документов")],
+            "minimum_should_match": 1,
         }
     }
-    assert body["sort"] == es.sort_clause("newest")
-    assert (body["from"], body["size"]) == (20, 10)
-    assert body["post_filter"] == {"bool": {"filter": [{"terms": {"language": ["vi"]}}]}}
-    assert body["collapse"] == {"field": "story"}
+    assert query["must"] == [either, every_form("match", "budget")]
 
 
-def test_responses_in_the_documented_shape_become_haystack_results(backend):
-    """A search response as Elasticsearch 7 / OpenSearch document it, with filter-wrapped facets."""
+def test_a_legal_number_is_a_phrase_of_its_parts_or_the_exact_reference():
+    [clause] = body_of("101/2023/QH15")["query"]["bool"]["must"]
+    phrase = every_form("match_phrase", "101 2023 qh15")["bool"]["should"]
+    assert clause == {
+        "bool": {
+            "should": [*phrase, {"term": {"refs": {"value": "101/2023/qh15", "boost": 3.0}}}],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def test_an_official_s_name_in_any_script_expands_to_the_tag_and_every_spelling():
+    [clause] = body_of("Ле Минь Кхай")["query"]["bool"]["must"]
+    assert clause == {
+        "bool": {
+            "should": [
+                every_form("match_phrase", "ле минь кхай"),
+                {"term": {"officials": {"value": "le-minh-khai", "boost": 2.0}}},
+                # Other spellings once per folded form (lê minh khái = le minh khai), in the folded field.
+                {"match_phrase": {"text": {"query": "le minh khai", "boost": 0.5}}},
+                {"match_phrase": {"text": {"query": "ле минь кхаи", "boost": 0.5}}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+    # One word of a name is not a name.
+    assert body_of("Кхай")["query"]["bool"]["must"] == [every_form("match", "кхай")]
+
+
+def _whoosh_shape(q):
+    """A Whoosh query (parse.positive_query) as a comparable tree."""
+    if isinstance(q, wq.Or | wq.And):
+        return ("or" if isinstance(q, wq.Or) else "and", tuple(_whoosh_shape(s) for s in q.subqueries))
+    if isinstance(q, wq.Phrase):
+        return ("phrase", q.fieldname, tuple(q.words), q.boost)
+    return ("term", q.fieldname, q.text, q.boost)
+
+
+def _es_shape(q):
+    """An ES query as the same tree, with the index form each field's analyzer gives the query text."""
+
+    def form(field, word):
+        return analysis.forms(word)["text" if field == "title" else field] if field in FIELDS else word
+
+    if "bool" in q:
+        if "must" in q["bool"]:
+            parts = tuple(_es_shape(c) for c in q["bool"]["must"])
+            return parts[0] if len(parts) == 1 else ("and", parts)
+        assert q["bool"]["minimum_should_match"] == 1
+        return ("or", tuple(_es_shape(c) for c in q["bool"]["should"]))
+    [(kind, spec)] = q.items()
+    [(field, params)] = spec.items()
+    if kind == "term":
+        return ("term", field, params["value"], params["boost"])
+    words = params["query"].split()
+    if kind == "match":
+        return ("term", field, form(field, words[0]), params["boost"])
+    return ("phrase", field, tuple(form(field, w) for w in words), params["boost"])
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "Lê Minh Khái",
+        "Le Minh Khai OR Phạm Minh Chính reform",
+        '"chính phủ" документов 101/2023/QH15',
+        "e-government OR Ле Минь Кхай",
+    ],
+)
+def test_the_engine_query_has_the_shape_fields_forms_and_boosts_of_the_whoosh_query(q):
+    parsed = parse.expand_aliases(parse.parse(q), TABLE)
+    whoosh = _whoosh_shape(parse.positive_query(parsed, TABLE))
+    query = es.find_body(EngineRequest(parsed=parsed, aliases=TABLE), ["archive.article"])["query"]
+    assert _es_shape({"bool": {"must": query["bool"]["must"]}}) == whoosh
+
+
+def test_selections_are_a_post_filter_and_each_facet_is_counted_under_the_others():
+    body = body_of(
+        filters={"language": ["en", "ru"], "official": ["le-minh-khai"]},
+        base={"topic": ["administrative-reform"]},
+    )
+    # A listing page's own facet narrows everything, counts included.
+    assert body["query"] == {"bool": {"filter": [ARTICLES, {"terms": {"topics": ["administrative-reform"]}}]}}
+    language, official = {"terms": {"language": ["en", "ru"]}}, {"terms": {"officials": ["le-minh-khai"]}}
+    assert body["post_filter"] == {"bool": {"filter": [language, official]}}
+    aggs = body["aggs"]
+    assert aggs["language"]["filter"] == {"bool": {"filter": [official]}}
+    assert aggs["officials"]["filter"] == {"bool": {"filter": [language]}}
+    for field in ("topics", "year", "month"):
+        assert aggs[field]["filter"] == {"bool": {"filter": [language, official]}}
+    # Stories are counted under every selection, as the hits are.
+    assert aggs[es.GROUPS]["filter"] == body["post_filter"]
+
+
+def test_year_counts_ignore_the_month_and_month_counts_keep_the_year():
+    aggs = body_of(filters={"year": ["2024"], "month": ["2024-05"]})["aggs"]
+    year, month = {"terms": {"year": ["2024"]}}, {"terms": {"month": ["2024-05"]}}
+    assert aggs["year"]["filter"] == {"match_all": {}}
+    assert aggs["month"]["filter"] == {"bool": {"filter": [year]}}
+    assert aggs["language"]["filter"] == {"bool": {"filter": [month, year]}}
+
+
+def test_hidden_articles_and_the_date_range_narrow_hits_and_counts():
+    start, end = datetime.date(2024, 1, 1).toordinal(), datetime.date(2024, 12, 31).toordinal()
+    query = body_of("reform", hidden=frozenset({12, 3}), start=start, end=end)["query"]["bool"]
+    assert query["must_not"] == [{"terms": {"article": [3, 12]}}]
+    assert query["filter"] == [ARTICLES, {"range": {"day": {"gte": start, "lte": end}}}]
+    assert body_of(start=start)["query"]["bool"]["filter"][1] == {"range": {"day": {"gte": start}}}
+    assert body_of(end=end)["query"]["bool"]["filter"][1] == {"range": {"day": {"lte": end}}}
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("relevance", ["_score", {"day": "desc"}, {"article": "desc"}]),
+        ("newest", [{"day": "desc"}, {"article": "desc"}]),
+        ("oldest", [{"day": "asc"}, {"article": "asc"}]),
+    ],
+)
+def test_sorts_break_ties_like_the_whoosh_index(sort, expected):
+    assert body_of("reform", sort=sort)["sort"] == expected
+
+
+@pytest.mark.parametrize(
+    ("offset", "limit", "window"),
+    [(0, 20, (0, 20)), (40, 20, (40, 20)), (9990, 20, (9990, 10)), (10_000, 20, (0, 0)), (50_000, 20, (0, 0))],
+)
+def test_paging_stays_inside_the_engine_s_result_window(offset, limit, window):
+    body = body_of(offset=offset, limit=limit)
+    assert (body["from"], body["size"]) == window
+    assert body["collapse"] == {"field": "story"}  # from/size count stories, not articles
+
+
+# A mapping as it is created from the article index: which fields are text, keyword, numbers.
+# (The client is built, never called.)
+ARTICLE_MAPPING = es.GazetteElasticsearchBackend(
+    "mapping_only", URL="http://search.invalid:9200/", INDEX_NAME="unused"
+).build_schema(ArticleIndex().fields)[1]
+QUERY_PARAMS = {
+    "match": {"query", "boost", "operator"},
+    "match_phrase": {"query", "boost", "slop"},
+    "term": {"value", "boost"},
+    "range": {"gte", "lte", "gt", "lt"},
+}
+
+
+def _check_query(query):
+    """Fails unless `query` is made of documented ES 7 / OpenSearch query DSL clauses on suitable fields."""
+    [(kind, spec)] = query.items()
+    if kind == "bool":
+        assert set(spec) <= {"must", "should", "must_not", "filter", "minimum_should_match", "boost"}, spec
+        for occur in ("must", "should", "must_not", "filter"):
+            for clause in spec.get(occur, []):
+                _check_query(clause)
+        if "should" in spec:
+            assert spec.get("minimum_should_match") == 1  # not optional: OR of alternatives
+    elif kind == "match_all":
+        assert spec == {}
+    elif kind == "multi_match":
+        assert set(spec) == {"query", "fields"}
+        assert all(ARTICLE_MAPPING[f]["type"] == "text" for f in spec["fields"])
+    else:
+        [(field, params)] = spec.items()
+        if kind in ("match", "match_phrase"):
+            assert ARTICLE_MAPPING[field]["type"] == "text", field
+            assert isinstance(params["query"], str)
+        else:
+            assert kind in ("term", "terms", "range"), kind
+            assert ARTICLE_MAPPING[field]["type"] in ("keyword", "long"), field
+        if kind == "terms":
+            assert isinstance(params, list) and params
+        else:
+            assert set(params) <= QUERY_PARAMS[kind], params
+
+
+def _check_aggs(aggs):
+    for agg in aggs.values():
+        kinds = set(agg) - {"aggs", "meta"}
+        assert len(kinds) == 1, agg
+        [kind] = kinds
+        if kind == "filter":
+            _check_query(agg["filter"])
+        elif kind == "filters":
+            for query in agg["filters"]["filters"].values():
+                _check_query(query)
+        else:
+            assert kind in ("terms", "cardinality"), kind
+            # Aggregating a text field needs fielddata: only keyword and numeric fields are counted.
+            assert ARTICLE_MAPPING[agg[kind]["field"]]["type"] in ("keyword", "long")
+            if kind == "cardinality":
+                assert agg[kind]["precision_threshold"] <= 40000  # the documented maximum
+        _check_aggs(agg.get("aggs", {}))
+
+
+def _check_search_body(body):
+    assert set(body) <= {
+        "query",
+        "from",
+        "size",
+        "sort",
+        "post_filter",
+        "aggs",
+        "collapse",
+        "track_total_hits",
+        "_source",
+        "suggest",
+    }
+    _check_query(body["query"])
+    if "post_filter" in body:
+        _check_query(body["post_filter"])
+    _check_aggs(body.get("aggs", {}))
+    for key in body.get("sort", []):
+        if key != "_score":
+            [(field, order)] = key.items()
+            assert order in ("asc", "desc") and ARTICLE_MAPPING[field]["type"] in ("keyword", "long")
+    if "collapse" in body:
+        # Collapsing needs a single-valued keyword or numeric field with doc values.
+        assert ARTICLE_MAPPING[body["collapse"]["field"]] == {"type": "long"}
+    for name, suggester in body.get("suggest", {}).items():
+        assert set(suggester) == {"text", "term"}, name
+        assert ARTICLE_MAPPING[suggester["term"]["field"]]["type"] == "text"
+        assert suggester["term"]["max_edits"] in (1, 2)  # the term suggester's documented range
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"sort": "relevance", "filters": {"language": ["en"], "year": ["2024"], "month": ["2024-01"]}},
+        {"sort": "oldest", "base": {"official": ["le-minh-khai"]}, "hidden": frozenset({1}), "start": 738000},
+        {"filters": {"topic": ["e-government"], "official": ["pham-minh-chinh"]}, "offset": 9999},
+    ],
+)
+@pytest.mark.parametrize("q", ["", "Lê Minh Khái OR reform", '"chính phủ" -draft -"old law" 101/2023/QH15', "-x"])
+def test_every_generated_body_uses_documented_clauses_on_fields_of_the_right_type(q, fields):
+    _check_search_body(body_of(q, **fields))
+
+
+# --- find(): the response -------------------------------------------------------------------------
+
+
+def test_a_search_response_becomes_the_engine_result():
+    """A response in the shape Elasticsearch 7 / OpenSearch document for a collapsed search with
+    filter-wrapped terms and cardinality aggregations."""
     raw = {
-        "took": 3,
+        "took": 4,
         "timed_out": False,
+        "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
         "hits": {
-            "total": {"value": 2, "relation": "eq"},
-            "max_score": 1.3,
+            "total": {"value": 5, "relation": "eq"},
+            "max_score": None,
             "hits": [
                 {
                     "_index": "gazette",
+                    "_type": "_doc",
+                    "_id": "archive.article.12",
+                    "_score": None,
+                    "_source": {"article": 12},
+                    "fields": {"story": [4]},
+                    "sort": [738887, 12],
+                },
+                {
+                    "_index": "gazette",
+                    "_type": "_doc",
                     "_id": "archive.article.7",
-                    "_score": 1.3,
-                    "_source": {
-                        "id": "archive.article.7",
-                        "django_ct": "archive.article",
-                        "django_id": "7",
-                        "language": "vi",
-                        "story": 3,
-                    },
-                }
+                    "_score": None,
+                    "_source": {"article": 7},
+                    "fields": {"story": [3]},
+                    "sort": [738887, 7],
+                },
             ],
         },
         "aggregations": {
             "language": {
-                "meta": {"_type": "filtered_terms"},
+                "doc_count": 6,
+                "values": {
+                    "doc_count_error_upper_bound": 0,
+                    "sum_other_doc_count": 0,
+                    "buckets": [
+                        {"key": "en", "doc_count": 4},
+                        {"key": "ru", "doc_count": 1},
+                        {"key": "vi", "doc_count": 1},
+                    ],
+                },
+            },
+            "officials": {
                 "doc_count": 5,
                 "values": {
                     "doc_count_error_upper_bound": 0,
                     "sum_other_doc_count": 0,
-                    "buckets": [{"key": "vi", "doc_count": 2}, {"key": "en", "doc_count": 3}],
+                    "buckets": [{"key": "le-minh-khai", "doc_count": 3}],
                 },
             },
-            es.GROUPS: {"meta": {"_type": "groups"}, "doc_count": 2, "values": {"value": 1}},
+            "topics": {
+                "doc_count": 5,
+                "values": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": []},
+            },
+            "year": {
+                "doc_count": 5,
+                "values": {
+                    "doc_count_error_upper_bound": 0,
+                    "sum_other_doc_count": 0,
+                    "buckets": [{"key": "2024", "doc_count": 4}, {"key": "2020", "doc_count": 1}],
+                },
+            },
+            "month": {
+                "doc_count": 5,
+                "values": {
+                    "doc_count_error_upper_bound": 0,
+                    "sum_other_doc_count": 0,
+                    "buckets": [{"key": "2024-01", "doc_count": 3}, {"key": "2024-02", "doc_count": 1}],
+                },
+            },
+            es.GROUPS: {"doc_count": 5, "values": {"value": 3}},
         },
     }
-    results = backend._process_results(raw)
-    assert results["hits"] == 2
-    assert results["groups"] == 1
-    assert results["facets"]["fields"] == {"language": [("vi", 2), ("en", 3)]}
-    [hit] = results["results"]
-    assert (hit.app_label, hit.model_name, hit.pk, hit.language, hit.story) == ("archive", "article", "7", "vi", 3)
+    result = es.find_result(raw)
+    assert result == EngineResult(
+        count=5,
+        groups=3,
+        articles=[12, 7],
+        facets={
+            "language": {"en": 4, "ru": 1, "vi": 1},
+            "official": {"le-minh-khai": 3},
+            "topic": {},
+            "year": {"2024": 4, "2020": 1},
+            "month": {"2024-01": 3, "2024-02": 1},
+        },
+    )
+
+
+def test_a_missing_index_answers_nothing_and_an_estimate_never_exceeds_the_article_count():
+    # What a search with ignore_unavailable=true answers while haystack's clear_index has deleted the index.
+    empty = {
+        "took": 0,
+        "timed_out": False,
+        "_shards": {"total": 0, "successful": 0, "skipped": 0, "failed": 0},
+        "hits": {"total": {"value": 0, "relation": "eq"}, "max_score": 0.0, "hits": []},
+    }
+    assert es.find_result(empty) == EngineResult()
+    # The older integer total (rest_total_hits_as_int) and a cardinality estimate above the count.
+    raw = {"hits": {"total": 2, "hits": []}, "aggregations": {es.GROUPS: {"doc_count": 2, "values": {"value": 3}}}}
+    assert (es.find_result(raw).count, es.find_result(raw).groups) == (2, 2)
+
+
+# --- suggest() ------------------------------------------------------------------------------------
+
+
+def test_suggest_asks_which_words_are_known_and_the_closest_indexed_word_of_each():
+    candidates, body = es.suggest_request("Kahi chính 2024 ab")
+    # Too short and numeric words are never corrected (as with Whoosh).
+    assert [(word, folded) for word, folded, _, _ in candidates] == [("kahi", "kahi"), ("chính", "chinh")]
+    _check_search_body(body)
+    assert (body["size"], body["query"]) == (0, {"match_all": {}})
+    fields = ["exact", "text", "text_en", "text_ru"]
+    assert body["aggs"] == {
+        "known": {
+            "filters": {
+                "filters": {
+                    "0": {"multi_match": {"query": "kahi", "fields": fields}},
+                    "1": {"multi_match": {"query": "chính", "fields": fields}},
+                }
+            }
+        }
+    }
+    term = {"size": 1, "max_edits": 2, "prefix_length": 1, "min_word_length": 3}
+    assert body["suggest"] == {
+        "text_0": {"text": "kahi", "term": {"field": "text", **term}},
+        "exact_1": {"text": "chính", "term": {"field": "exact", **term}},  # typed with diacritics
+        "text_1": {"text": "chinh", "term": {"field": "text", **term}},
+    }
+    assert es.suggest_request("ab 12 2024") == ([], None)
+
+
+def _entry(text, offset, *options):
+    return [
+        {
+            "text": text,
+            "offset": offset,
+            "length": len(text),
+            "options": [{"text": o, "score": 0.75, "freq": 2} for o in options],
+        }
+    ]
+
+
+def test_unknown_words_are_replaced_keeping_the_case_typed_and_the_diacritics_found():
+    text = "Kahi chíhn phủ offise"
+    candidates, _ = es.suggest_request(text)
+    raw = {
+        "aggregations": {
+            "known": {
+                "buckets": {"0": {"doc_count": 0}, "1": {"doc_count": 0}, "2": {"doc_count": 7}, "3": {"doc_count": 0}}
+            }
+        },
+        "suggest": {
+            "text_0": _entry("kahi", 0, "khai"),
+            "exact_1": _entry("chíhn", 5, "chính"),
+            "text_1": _entry("chihn", 5, "chinh"),
+            "exact_2": _entry("phủ", 11),
+            "text_2": _entry("phu", 11, "phi"),  # a known word is never replaced
+            "text_3": _entry("offise", 15, "office"),
+        },
+    }
+    assert es.suggestion_from(text, candidates, raw) == "Khai chính phủ office"
+    # Nothing better: None, as with Whoosh.
+    raw["suggest"] = {name: _entry(entry[0]["text"], entry[0]["offset"]) for name, entry in raw["suggest"].items()}
+    assert es.suggestion_from(text, candidates, raw) is None
+
+
+# --- the index writer's protocol ------------------------------------------------------------------
+
+
+def test_a_commit_is_one_bulk_request_of_removals_then_whole_documents():
+    docs = [{"id": "archive.article.7", "django_ct": "archive.article", "article": 7, "sig": "ab12"}]
+    assert es.bulk_actions("gazette", docs, ["archive.article.3"]) == [
+        {"_op_type": "delete", "_index": "gazette", "_id": "archive.article.3"},
+        {"_op_type": "index", "_index": "gazette", "_id": "archive.article.7", "_source": docs[0]},
+    ]
+
+
+def test_removing_what_the_index_lacks_is_no_failure_anything_else_is():
+    # Bulk response items in the documented shape, as the client's bulk helper reports failed ones.
+    missing = {"delete": {"_index": "gazette", "_id": "archive.article.3", "status": 404, "result": "not_found"}}
+    rejected = {
+        "index": {
+            "_index": "gazette",
+            "_id": "archive.article.7",
+            "status": 400,
+            "error": {"type": "mapper_parsing_exception", "reason": "failed to parse field [day]"},
+        }
+    }
+    unavailable = {
+        "delete": {
+            "_index": "gazette",
+            "_id": "archive.article.4",
+            "status": 503,
+            "error": {"type": "unavailable_shards_exception"},
+        }
+    }
+    assert es.bulk_failures([missing, rejected, unavailable]) == [rejected, unavailable]
+    assert es.bulk_failures([missing]) == []
+
+
+@pytest.mark.django_db
+def test_prepared_documents_are_what_haystack_sends_and_skipped_objects_are_none(backend):
+    official = Official.objects.get(slug="le-minh-khai")
+    article = make_article(
+        title="Reform", published=datetime.date(2024, 5, 2), officials=[official], legal_refs=["101/2023/QH15"]
+    )
+    doc = backend.prepare(ArticleIndex(), article)
+    assert doc["id"] == f"archive.article.{article.pk}"
+    assert (doc["article"], doc["story"], doc["day"]) == (
+        article.pk,
+        article.story_id,
+        datetime.date(2024, 5, 2).toordinal(),
+    )
+    assert doc["officials"] == ["le-minh-khai"]  # a JSON list, not Whoosh's comma-joined string
+    assert (doc["year"], doc["month"]) == ("2024", "2024-05")
+    assert doc["sig"] == article_signature(article)
+    assert doc["text_en"] and not doc["text_ru"]
+
+    class Skipping(ArticleIndex):
+        def prepare(self, obj):
+            raise SkipDocument
+
+    assert backend.prepare(Skipping(), article) is None
+
+
+def test_writer_handles_hold_nothing_and_there_are_no_generation_directories(backend):
+    handle = es.BulkHandle("gazette_unit")
+    handle.cancel()  # the index writer calls it on failure; nothing to release
+    backend.commit(handle, [], [])  # nothing to write: no request (the host does not exist)
+    with pytest.raises(ValueError, match="generation"):
+        backend.writer("/tmp/whoosh.gen-1")
+    with pytest.raises(ValueError, match="generation"):
+        backend.signatures("/tmp/whoosh.gen-1")
+
+
+def test_signatures_come_from_scanned_hits():
+    hits = [
+        {
+            "_index": "gazette",
+            "_id": "archive.article.7",
+            "_score": None,
+            "_source": {"article": 7, "sig": "aa"},
+            "sort": [0],
+        },
+        {"_index": "gazette", "_id": "archive.article.9", "_score": None, "_source": {"article": 9}, "sort": [1]},
+        {"_index": "gazette", "_id": "other.model.1", "_score": None, "_source": {}, "sort": [2]},
+    ]
+    assert es.signatures_from(hits) == {7: ["aa"], 9: [""]}

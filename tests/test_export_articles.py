@@ -55,3 +55,25 @@ def test_output_file_option(whoosh_index, tmp_path):
     lines = target.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 5
     assert json.loads(lines[0])["officials"] == ["Lê Minh Khái"]
+
+
+def test_round_trip_keeps_what_editors_wrote_removed_and_renamed(whoosh_index, tmp_path):
+    call_command("import_articles", str(SEEDS), stdout=io.StringIO())
+    article = Article.objects.get(language="en", lead__startswith="The Government Office has had")
+    old_slug = article.slug
+    # Paragraphs that cleaning would take for site chrome, tags the text would suggest again, a new title.
+    article.body += "<p>Read more</p><p>Source: Government portal</p><p>The work goes on. — VNS</p>"
+    article.title, article.slug, article.lead, article.legal_refs = "Edited", "edited", "", []
+    article.save()
+    article.officials.set([])
+    first = export()
+    Article.objects.all().delete()
+    Story.objects.all().delete()
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(first, encoding="utf-8")
+    call_command("import_articles", str(dump), stdout=io.StringIO(), stderr=io.StringIO())
+    assert export() == first
+    article = Article.objects.get(slug="edited")
+    assert "<p>Read more</p>" in article.body and "— VNS" in article.body
+    assert not article.officials.exists() and article.lead == "" and article.source_name == ""
+    assert list(article.old_slugs.values_list("slug", flat=True)) == [old_slug]

@@ -415,3 +415,19 @@ def test_the_atom_schema_used_above_rejects_what_the_rfc_forbids():
         valid.replace(b"</feed>", b"<entry><title>a</title><id>1</id></entry></feed>"),  # entry without updated
     ):
         assert not ATOM_SCHEMA.validate(etree.fromstring(broken))
+
+
+def test_a_reader_asking_only_if_modified_since_sees_a_deletion(client, archive):
+    # Deleting the most recently saved article takes the newest `updated` back in time; another deletion
+    # leaves it as it was. Neither may answer "not modified" to a reader that still has the old feed.
+    for article in (archive["ru"], archive["en"]):
+        first = client.get("/feeds/latest.rss")
+        modified = first["Last-Modified"]
+        assert client.get("/feeds/latest.rss", headers={"if-modified-since": modified}).status_code == 304
+        article.delete()
+        response = client.get("/feeds/latest.rss", headers={"if-modified-since": modified})
+        assert response.status_code == 200, article.language
+        assert article.get_absolute_url() not in response.text
+        assert email.utils.parsedate_to_datetime(response["Last-Modified"]) > email.utils.parsedate_to_datetime(
+            modified
+        )

@@ -58,3 +58,40 @@ def test_empty_archive_home_still_renders(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "<svg" not in response.text
+
+
+def test_a_story_in_several_languages_is_one_entry_shown_in_the_interface_language(client):
+    from tests.factories import make_story
+
+    story = make_story()
+    en = make_article(story=story, language="en", title="Portal opens", published=datetime.date(2024, 3, 1))
+    ru = make_article(story=story, language="ru", title="Портал открыт", published=datetime.date(2024, 3, 1))
+    vi = make_article(story=story, language="vi", title="Cổng thông tin mở", published=datetime.date(2024, 3, 2))
+    make_article(title="Older story", published=datetime.date(2023, 1, 1))
+
+    def latest(accept):
+        html = client.get("/", HTTP_ACCEPT_LANGUAGE=accept).text
+        return html.split('<section class="latest"', 1)[1].split("</section>", 1)[0]
+
+    section = latest("ru")
+    assert section.count('class="item"') == 2
+    assert f'<a class="title" href="{ru.get_absolute_url()}" lang="ru">Портал открыт</a>' in section
+    assert f'href="{en.get_absolute_url()}" hreflang="en"' in section
+    assert f'href="{vi.get_absolute_url()}" hreflang="vi"' in section
+    assert section.index("Портал открыт") < section.index("Older story")
+    # No variant in the interface language: the story's newest one.
+    en.delete()
+    assert f'<a class="title" href="{vi.get_absolute_url()}" lang="vi">' in latest("en")
+
+
+def test_chart_year_labels_stay_inside_the_chart(client):
+    # Many months: the last January sits near the right edge, the first month right before a January.
+    make_article(published=datetime.date(2019, 11, 1))
+    make_article(published=datetime.date(2024, 1, 5))
+    svg = re.search(r"<svg class=\"chart\".*?</svg>", client.get("/").text, re.S).group(0)
+    labels = re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="(start|end)">(\d{4})</text>', svg)
+    width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
+    assert [year for _, _, year in labels] == ["2020", "2021", "2022", "2023", "2024"]  # 2019 would overlap 2020
+    x, anchor, _ = labels[-1]
+    assert anchor == "end" and float(x) == width
+    assert all(float(x) + 36 <= width for x, anchor, _ in labels if anchor == "start")

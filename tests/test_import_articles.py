@@ -76,6 +76,11 @@ def test_seeds_become_five_published_articles_with_languages_dates_and_sources(s
     assert en2019.source_name == "VNS"
     assert ru.title.startswith("Правительственному аппарату необходимо внедрять инновации")
     assert vi.title.startswith("Văn phòng Chính phủ không ngừng nâng cao")
+    # No headline: derived from the lead, without the scene-setting clause or the string of titles.
+    assert en2019.title == (
+        "Binh said innovation, creativity and pioneering in action were highlights of the office officials in 2019"
+    )
+    assert en_par.title.startswith("Pham Minh Chinh chaired the seventh meeting of the Steering Committee")
     assert vi.legal_refs == ["101/2023/QH15", "27-NQ/TW"]
     assert en.lead.startswith("The Government Office has had many initiatives")
 
@@ -328,3 +333,168 @@ def test_progress_bar_only_when_asked(whoosh_index):
     Article.objects.all().delete()
     code, _, err = run(SEEDS)
     assert "5/5" not in err
+
+
+# Inputs editors actually send ------------------------------------------------------------------------------
+
+
+def test_language_may_be_named_rather_than_coded(whoosh_index, tmp_path):
+    for name, header in [
+        ("en.txt", "Language: English"),
+        ("ru.txt", "Язык: русский"),
+        ("vi.txt", "Ngôn ngữ: Tiếng Việt"),
+    ]:
+        write(
+            tmp_path,
+            name,
+            f"{header}\nTitle: {name}\n\nThe Government Office met on 2 February 2024 ({name}).".encode(),
+        )
+    code, out, _ = run(tmp_path)
+    assert code == 0, out
+    assert dict(Article.objects.values_list("title", "language")) == {"en.txt": "en", "ru.txt": "ru", "vi.txt": "vi"}
+
+
+def test_text_in_another_language_is_refused_not_filed_as_english(whoosh_index, tmp_path):
+    french = "Le gouvernement a décidé de poursuivre les réformes administratives et la transformation numérique."
+    code, out, _ = run(write(tmp_path, "fr.txt", french.encode("cp1252")))
+    assert code == 1 and "language not recognized" in out
+    assert not Article.objects.exists()
+
+
+def test_header_date_without_a_year_is_completed_from_the_text_and_flagged(whoosh_index, tmp_path):
+    text = "Date: 12/1\n\nThe Government Office reviewed its work in 2023 and set the tasks for 2024."
+    assert run(write(tmp_path, "a.txt", text.encode()))[0] == 0
+    article = Article.objects.get()
+    assert article.published == datetime.date(2024, 1, 12) and "took 2024" in article.review_notes
+
+
+def test_html_page_keeps_structure_with_absolute_links_and_reports_what_was_removed(whoosh_index, tmp_path):
+    page = (
+        '<html><head><meta property="og:url" content="https://gov.vn/news/a.htm"><script>track()</script>'
+        "<style>p{}</style></head><body><nav>Home | News</nav><article><h1>PM chairs reform meeting</h1>"
+        "<p>Prime Minister Pham Minh Chinh chaired the meeting on administrative reform on 2 February 2024.</p>"
+        '<p onclick="x()">See <a href="/decree.htm">the decree</a> and <a href="javascript:alert(1)">this</a>.</p>'
+        '<script>alert(1)</script><h2>Results</h2><ul><li>628 regulations cut</li></ul><img src="/a.jpg" alt="PM">'
+        "<p>Comment (0)</p></article><aside>Other news</aside></body></html>"
+    )
+    assert run(write(tmp_path, "page.html", page.encode()))[0] == 0
+    article = Article.objects.get()
+    assert article.title == "PM chairs reform meeting" and article.source_url == "https://gov.vn/news/a.htm"
+    for part in ('<a href="https://gov.vn/decree.htm"', "<h2>Results</h2>", "<li>628 regulations cut</li>"):
+        assert part in article.body
+    assert 'src="https://gov.vn/a.jpg"' in article.body
+    for gone in ("script", "onclick", "javascript", "Home", "Other news", "Comment (0)", "<h1>"):
+        assert gone not in article.body
+    assert "Sanitizer removed: event handler, javascript: URL, script" in article.review_notes
+    assert "style" not in article.review_notes  # the page's own stylesheet was never part of the article
+
+
+def test_report_lines_follow_the_input_order(whoosh_index, tmp_path):
+    write(tmp_path, "a.txt", b"Title: A\n\nThe Government Office met on 2 February 2024.")
+    write(tmp_path, "b.txt", b"")
+    write(tmp_path, "c.txt", b"Title: C\n\nThe Government Office met again on 3 February 2024.")
+    code, out, _ = run(tmp_path)
+    assert code == 1
+    assert [line.split(":")[0] + line.split("/")[-1][:5] for line in out.splitlines()[:3]] == [
+        "createda.txt",
+        "failedb.txt",
+        "createdc.txt",
+    ]
+
+
+def jsonl_file(tmp_path, name, records):
+    return write(tmp_path, name, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode())
+
+
+def test_same_story_key_and_language_twice_in_one_file_updates_the_first(whoosh_index, tmp_path):
+    records = [
+        {"title": "First", "body": "The office met on 2 February 2024.", "language": "en", "story": "k"},
+        {"title": "Second", "body": "The office met again on 2 February 2024.", "language": "en", "story": "k"},
+    ]
+    code, out, _ = run(jsonl_file(tmp_path, "k.jsonl", records))
+    assert code == 0, out
+    assert out.count("created:") == 1 and out.count("updated:") == 1
+    article = Article.objects.get()
+    assert "met again" in article.body and article.story.key == "k"
+
+
+def test_an_update_can_join_a_story_first_seen_in_the_same_batch(whoosh_index, tmp_path):
+    ru = {"body": "Правительственная канцелярия провела совещание 2 февраля 2024 года.", "language": "ru"}
+    assert run(jsonl_file(tmp_path, "1.jsonl", [{**ru, "title": "Совещание", "source_url": "https://x.ru/1"}]))[0] == 0
+    records = [
+        {"title": "Meeting", "body": "The office met on 2 February 2024.", "language": "en", "story": "k"},
+        {**ru, "title": "Совещание", "body": ru["body"] + " Итоги.", "source_url": "https://x.ru/1", "story": "k"},
+    ]
+    code, out, _ = run(jsonl_file(tmp_path, "2.jsonl", records))
+    assert code == 0, out
+    assert {a.story.key for a in Article.objects.all()} == {"k"} and Story.objects.filter(
+        articles__isnull=False
+    ).distinct().count() == 1
+
+
+def test_a_database_refusal_fails_only_the_article_at_fault(whoosh_index, tmp_path, monkeypatch):
+    from archive.ingest.pipeline import Importer
+    from tests.factories import make_article
+
+    records = [{"title": t, "body": f"The office met about {t} on 2 February 2024.", "language": "en"} for t in "ABC"]
+    create = Importer._create
+
+    def racing_create(self, pending):
+        # Another writer stores an article with B's content between the duplicate check and the insert.
+        for item, _ in pending:
+            if item.title == "B":
+                make_article(content_hash=item.content_hash)
+        return create(self, pending)
+
+    monkeypatch.setattr(Importer, "_create", racing_create)
+    code, out, _ = run(jsonl_file(tmp_path, "in.jsonl", records))
+    assert code == 1
+    assert out.count("created:") == 2 and "in.jsonl:2: the database refused it" in out
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["A", "C"]
+    assert Story.objects.count() == 2
+
+
+def test_reimport_keeps_corrected_tags_and_updates_untouched_ones(whoosh_index, tmp_path):
+    from archive.models import Official
+
+    text = "Source: https://gov.vn/{0}\n\nChiều 12/1/2024, Phó Thủ tướng Lê Minh Khái dự Hội nghị {0}."
+    for name in "ab":
+        write(tmp_path, f"{name}.txt", text.format(name).encode())
+    assert run(tmp_path)[0] == 0
+    corrected = Article.objects.get(source_url="https://gov.vn/a")
+    corrected.officials.set([])  # the editor: Khai is only mentioned, not the subject
+    for name in "ab":
+        write(tmp_path, f"{name}.txt", (text.format(name) + " Thủ tướng Phạm Minh Chính chủ trì.").encode())
+    code, out, _ = run(tmp_path)
+    assert code == 0 and out.count("updated:") == 2
+    assert not corrected.officials.exists()
+    untouched = Article.objects.get(source_url="https://gov.vn/b")
+    assert set(untouched.officials.values_list("slug", flat=True)) == {"le-minh-khai", "pham-minh-chinh"}
+    assert Official.objects.count() > 2
+
+
+def test_reimport_does_not_flag_again_what_the_editor_confirmed(whoosh_index, tmp_path):
+    text = "Source: https://gov.vn/a\n\nChiều 12/1, Phó Thủ tướng Lê Minh Khái dự Hội nghị tổng kết năm 2023."
+    path = write(tmp_path, "a.txt", text.encode())
+    assert run(path)[0] == 0
+    article = Article.objects.get()
+    assert article.needs_review
+    article.published, article.needs_review, article.review_notes = datetime.date(2024, 1, 13), False, ""
+    article.save()
+    write(tmp_path, "a.txt", (text + " Văn phòng Chính phủ báo cáo.").encode())
+    assert run(path)[0] == 0
+    article.refresh_from_db()
+    assert "báo cáo" in article.body
+    assert (article.published, article.needs_review) == (datetime.date(2024, 1, 13), False)
+
+
+def test_many_articles_with_one_title_get_distinct_slugs_across_runs(whoosh_index, tmp_path):
+    def records(start, stop):
+        return [
+            {"title": "Press release", "body": f"Release number {n}.", "language": "en"} for n in range(start, stop)
+        ]
+
+    assert run(jsonl_file(tmp_path, "1.jsonl", records(0, 30)), "--batch-size", "7")[0] == 0
+    assert run(jsonl_file(tmp_path, "2.jsonl", records(30, 35)))[0] == 0
+    slugs = set(Article.objects.values_list("slug", flat=True))
+    assert slugs == {"press-release", *(f"press-release-{n}" for n in range(2, 36))}

@@ -112,3 +112,14 @@ def test_language_page_lists_articles_in_that_language(client, khai_articles):
     assert vi.title in response.text and ru.title not in response.text
     assert "/feeds/languages/vi.rss" in response.text
     assert client.get("/languages/xx/").status_code == 404
+
+
+def test_a_filtered_official_page_offers_the_feed_of_what_it_shows(client, khai_articles):
+    _, vi, ru = khai_articles
+    html = client.get("/officials/le-minh-khai/", {"language": "vi"}).text
+    assert 'href="/feeds/officials/le-minh-khai.rss?language=vi"' in html.split("</head>", 1)[0]
+    follow = html.split('<section class="follow"', 1)[1]
+    assert "Follow: Lê Minh Khái; Language: Tiếng Việt" in follow
+    assert 'name="params" value="official=le-minh-khai&amp;language=vi"' in follow
+    entries = client.get("/feeds/officials/le-minh-khai.rss", {"language": "vi"}).text
+    assert vi.title in entries and ru.title not in entries

@@ -129,6 +129,13 @@ def test_exact_diacritics_rank_above_folded(whoosh_index):
     assert [h.article for h in search("Ha Noi").hits] == [plain, accented]
 
 
+def test_a_name_typed_with_its_diacritics_picks_the_variant_that_spells_it_so(seeds):
+    # All three variants name him (and hold his aliases); the one that writes "Lê Minh Khái" comes first.
+    assert search("Lê Minh Khái").hits[0].article == seeds["vi"]
+    assert search("Le Minh Khai").hits[0].article == seeds["en"]
+    assert search("Ле Минь Кхай").hits[0].article == seeds["ru"]
+
+
 def test_one_entry_per_story_with_chips_for_other_languages(seeds):
     result = search("Le Minh Khai")
     assert result.count == 3
@@ -160,7 +167,7 @@ def test_unpublished_article_is_never_returned_even_if_the_index_is_stale(seeds)
 
 def test_highlight_marks_folded_and_stemmed_matches_and_escapes_the_rest(seeds, whoosh_index):
     vi = search("le minh khai", language="vi").hits[0]
-    assert "<mark>Lê</mark> <mark>Minh</mark> <mark>Khái</mark>" in vi.title_html
+    assert "<mark>Lê Minh Khái</mark>" in vi.title_html
     ru = search("документ", language="ru").hits[0]
     assert "<mark>документов</mark>" in ru.snippet_html
     evil = make_article(title="<script>alert(1)</script> reform", body="<p>reform &lt;img src=x onerror=1&gt;</p>")
@@ -172,7 +179,7 @@ def test_highlight_marks_folded_and_stemmed_matches_and_escapes_the_rest(seeds, 
 
 
 def test_did_you_mean(seeds):
-    assert search("Kahi").suggestion == "khai"
+    assert search("Kahi").suggestion == "Khai"  # the case typed is kept
     assert search("gouvernment offise").suggestion == "government office"
     assert search("government").suggestion is None  # enough hits
 
@@ -206,3 +213,89 @@ def test_querystring_is_normalized(seeds):
     result = query.run({"year": ["2024", "2020"], "language": ["vi", "en"], "q": ["x"], "sort": ["relevance"]})
     assert result.querystring() == "q=x&language=en&language=vi&year=2020&year=2024"
     assert result.querystring(language=None, page=3) == "q=x&year=2020&year=2024&page=3"
+
+
+def test_typographic_quotes_make_phrases_in_every_language(seeds):
+    assert all_ids("“Office Government”") == all_ids('"Office Government"') < all_ids("Office Government")
+    assert all_ids("«Правительственной канцелярии»") == ids(seeds["ru"])
+    assert all_ids("„канцелярии Правительственной“") == set()
+    assert all_ids("“Văn phòng Chính phủ”") >= ids(seeds["vi"])
+    assert all_ids("“phủ Chính Văn phòng”") == set()
+
+
+def test_or_between_two_names_means_one_official_or_the_other(seeds, whoosh_index):
+    # Names are recognised before OR binds: not "Lê Minh (Khái OR Phạm) Minh Chính".
+    untagged = make_article(title="Фам Минь Тинь провёл заседание", language="ru")
+    whoosh_index()
+    both = ids(seeds["en"], seeds["ru"], seeds["vi"], seeds["reform"], untagged)
+    assert all_ids("Lê Minh Khái OR Phạm Minh Chính") == both
+    assert all_ids('"Le Minh Khai" OR "Pham Minh Chinh"') == both
+    assert all_ids("Ле Минь Кхай OR Pham Minh Chinh") == both
+
+
+def test_or_never_reaches_across_an_excluded_word(seeds):
+    # `reform -документов OR steering`: the OR has no term on its left, so it is ignored.
+    assert all_ids("reform -документов OR steering") == all_ids("reform steering") == ids(seeds["reform"])
+    assert all_ids("institutions -reform OR документов") == all_ids("institutions документов")
+
+
+def test_legal_numbers_of_every_shape_are_found_with_or_without_diacritics(whoosh_index):
+    decree = make_article(
+        title="Nghị định 15/2020/NĐ-CP về xử phạt", language="vi", legal_refs=["15/2020/NĐ-CP", "1234/QĐ-TTg"]
+    )
+    decision = make_article(title="Decision 1234/QĐ-TTg on e-government", legal_refs=["1234/QĐ-TTg"])
+    make_article(title="In 2020, 15 decrees were issued", language="en")
+    whoosh_index()
+    assert all_ids("15/2020/NĐ-CP") == all_ids("15/2020/nd-cp") == ids(decree)
+    assert all_ids("1234/QĐ-TTg") == all_ids("1234/QD-TTg") == ids(decree, decision)
+    # The document number with the exact spelling ranks first (its own field, not just the words).
+    assert search("1234/QĐ-TTg").hits[0].article in (decree, decision)
+
+
+def test_highlight_marks_a_number_a_phrase_or_a_name_only_where_its_words_stand_together(seeds):
+    en = search("101/2023/QH15", language="en").hits[0]
+    assert "<mark>101/2023/QH15</mark>" in en.snippet_html
+    assert "<mark>2023</mark>" not in en.snippet_html  # "the work of 2023" is not the resolution
+    phrase = search('"Government Office"', language="en", sort="oldest").hits[0]
+    assert "<mark>Government Office</mark>" in phrase.title_html
+    assert "<mark>Government</mark>" not in phrase.snippet_html
+    # A name typed in Cyrillic marks the Vietnamese spelling as a whole, not every "Minh".
+    vi = search("Ле Минь Кхай", language="vi").hits[0]
+    assert "<mark>Lê Minh Khái</mark>" in vi.snippet_html
+    reform = search("Lê Minh Khái OR Phạm Minh Chính", language="en", sort="newest").hits[0]
+    assert reform.article == seeds["reform"]
+    assert "<mark>Pham Minh Chinh</mark>" in reform.snippet_html and "<mark>Minh</mark>" not in reform.snippet_html
+
+
+def test_did_you_mean_in_every_language_keeps_the_diacritics_typed(seeds):
+    assert search("Chính phủu").suggestion == "Chính phủ"
+    assert search("chinh phuu").suggestion == "chinh phu"
+    assert search("канцелярея").suggestion == "канцелярия"
+    assert search("instituttions").suggestion == "institutions"
+    # Only unknown words are replaced; the syntax around them stays as typed.
+    assert search('"Government Offise" -reform').suggestion == '"Government Office" -reform'
+
+
+def test_browsing_without_a_query_never_runs_a_whoosh_query(seeds, monkeypatch):
+    """Match-all comes from the facet snapshot's live documents, not from Whoosh's slow `Every`."""
+    from whoosh.searching import Searcher
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("browsing ran a Whoosh query")
+
+    monkeypatch.setattr(Searcher, "search", refuse)
+    monkeypatch.setattr(Searcher, "docs_for_query", refuse)
+    result = search(language=["en", "vi"], year="2024")
+    assert result.count == 3 and result.facets["language"]
+    assert search().count == 5
+
+
+def test_highlight_lands_on_the_word_in_decomposed_text():
+    """Text stored in NFD (pasted from some editors) is marked where the word is, not a few letters off."""
+    import unicodedata
+
+    from archive.search import highlight
+
+    decomposed = unicodedata.normalize("NFD", "Hội nghị của Văn phòng Chính phủ tại Hà Nội")
+    marked = highlight.title(decomposed, highlight.Marker([("chính", "phủ")]), "vi")
+    assert "<mark>Chính phủ</mark> tại" in marked

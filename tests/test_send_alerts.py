@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
@@ -39,7 +40,8 @@ def run():
 
 
 def titles(message):
-    return re.findall(r"^(.+)\n\d{4}-\d{2}-\d{2} · ", message.body, flags=re.M)
+    # Each article is its title, then a line "date · language[ · source]".
+    return re.findall(r"^(.+)\n[^\n]*\d{4}[^\n]* · (?:English|Русский|Tiếng Việt)", message.body, flags=re.M)
 
 
 @pytest.fixture
@@ -257,3 +259,37 @@ def test_a_large_batch_lists_the_newest_and_counts_the_rest(index, monkeypatch):
     assert titles(message) == ["Decree 5", "Decree 4", "Decree 3"]
     assert "And 2 more articles" in message.body
     assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 5
+
+
+def test_a_digest_is_written_in_the_subscribers_language_dates_included(index):
+    subscription = follow()
+    subscription.language = "ru"
+    subscription.save()
+    make_article(title="Portal news", topics=["e-government"], published=datetime.date(2024, 1, 12))
+    index()
+    run()
+    (message,) = mail.outbox
+    assert "Новое в архиве Gazette" in message.body
+    assert "Portal news\n12 января 2024 г. · English" in message.body
+    html = message.alternatives[0][0]
+    assert '<time datetime="2024-01-12">12 января 2024 г.</time>' in html
+
+
+def test_an_article_the_index_writer_applies_late_is_still_sent(index):
+    from archive.models import IndexChange
+    from archive.search import indexing
+
+    subscription = follow()
+    index()
+    article = make_article(title="Late to the index", topics=["e-government"], published=timezone.localdate())
+    # The writer is two hours behind: the article is not searchable when the run checks.
+    IndexChange.objects.filter(article_id=article.pk).update(created=timezone.now() - datetime.timedelta(hours=2))
+    run()
+    assert mail.outbox == []
+    subscription.refresh_from_db()
+    assert subscription.checked <= timezone.now() - datetime.timedelta(hours=2)  # the next run looks back to it
+    # Hours later the writer catches up; the article was saved long before the last check, yet it is sent.
+    Subscription.objects.filter(pk=subscription.pk).update(checked=F("checked") + datetime.timedelta(minutes=1))
+    indexing.drain()
+    run()
+    assert [titles(m) for m in mail.outbox] == [["Late to the index"]]

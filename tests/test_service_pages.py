@@ -68,13 +68,31 @@ def test_500_page_renders_without_database_or_request_context():
     assert "Something went wrong" in response.content.decode()
 
 
+def test_500_page_still_renders_when_the_static_manifest_is_missing(settings, tmp_path):
+    # A deploy without collectstatic fails every page with a missing manifest entry; the error page must not.
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong" in html
+    assert '<link rel="stylesheet" href="/static/css/gazette.css">' in html
+
+
 def test_healthz_reports_database_and_index_document_count(client, whoosh_index):
     make_article()
     make_article()
     whoosh_index()
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "index_documents": 2}
+    body = response.json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert body["index_documents"] == 2
+    assert body["index_pending"] == 0 and body["index_lag_seconds"] == 0
+    assert body["index_generation"]
     assert response["Cache-Control"] == "no-store"
 
 

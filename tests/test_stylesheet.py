@@ -20,6 +20,7 @@ PAIRS = [
     ("accent", "card"),
     ("fg", "mark"),
     ("muted", "accent-bg"),
+    ("error", "bg"),
 ]
 
 

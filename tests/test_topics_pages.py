@@ -52,3 +52,26 @@ def test_topic_page_advertises_its_feeds(client, tagged):
 
 def test_unknown_topic_is_404(client, whoosh_index):
     assert client.get("/topics/no-such-topic/").status_code == 404
+
+
+def test_a_filtered_topic_page_offers_the_feed_and_alert_of_what_it_shows(client, tagged):
+    a, b, _ = tagged
+    html = client.get("/topics/e-government/", {"language": "ru", "page": "1", "sort": "oldest"}).text
+    feed = "/feeds/topics/e-government.atom?language=ru"
+    assert (
+        f'<link rel="alternate" type="application/atom+xml" title="Gazette: E-Government; Language: Русский (Atom)" href="{feed}">'
+        in html
+    )
+    follow = html.split('<section class="follow"', 1)[1]
+    assert "Follow: E-Government; Language: Русский" in follow
+    assert f'href="{feed}" type="application/atom+xml">Atom</a>' in follow
+    assert 'name="params" value="topic=e-government&amp;language=ru"' in follow
+    entries = client.get(feed).text
+    assert b.title in entries and a.title not in entries
+
+
+def test_an_unfiltered_topic_page_follows_the_whole_topic(client, tagged):
+    html = client.get("/topics/e-government/").text
+    assert 'href="/feeds/topics/e-government.rss" type="application/rss+xml">RSS</a>' in html
+    assert 'name="params" value="topic=e-government"' in html
+    assert "Follow: E-Government</h2>" in html

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 
 from archive.alerts import mail, subscriptions, tokens
 from archive.models import Article, Delivery, DeliveryStatus, Frequency, Subscription
-from archive.search import query
+from archive.search import indexing, query
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,9 @@ def _process(subscription, now, connection):
         if batch:
             count = _send(subscription, batch, now, connection, claim)
     if due:
-        subscription.checked = now
+        # Articles changed after the oldest change the index writer has yet to apply may not be searchable yet:
+        # the next check looks back to there (less OVERLAP), however far behind the writer is.
+        subscription.checked = min(now, indexing.oldest_pending() or now)
         subscription.save(update_fields=["checked"])
     return count
 

@@ -133,14 +133,25 @@ def clean(blocks, *, has_title=False):
 
 def _byline(text):
     """'Công LuậnCông Luận13/01/2024' → ('13/01/2024', 'Công Luận'): a short line ending in a full date."""
-    match = re.match(rf"^(.{{0,60}}?)[\s,|·-]*({_FULL_DATE})(\s+\d{{1,2}}:\d{{2}}(\s*\(GMT[+-]\d+\))?)?$", text)
+    match = re.match(
+        rf"^(.{{0,60}}?)[\s,|·-]*({_FULL_DATE})([\s|,-]+\d{{1,2}}[:h]\d{{2}}(\s*\(?(GMT|UTC)\s*[+-]\d{{1,2}}(:\d{{2}})?\)?)?)?$",
+        text,
+    )
     if not match:
         return None
-    name = match.group(1).strip(" ,|·-")
+    name = _NOT_A_NAME.sub("", match.group(1)).strip(" ,|·-")
     half = len(name) // 2
     if half and name[:half] == name[half:]:  # the outlet's logo text and its name, run together
         name = name[:half]
     return match.group(2), name
+
+
+# What precedes a date in a byline without being the outlet: a weekday, "Updated:".
+_NOT_A_NAME = re.compile(
+    r"(?i:\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|cập nhật|ngày đăng|đăng ngày|updated|published"
+    r"|posted|обновлено|опубликовано)\b:?)"
+)
 
 
 def _is_author(text):

@@ -6,6 +6,8 @@ content is read: file size, and for zips the entry count, uncompressed size, com
 and symlinks.
 """
 
+import codecs
+import io
 import json
 import re
 import stat
@@ -16,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 
-from archive.ingest.decode import DecodeError, decode
+from archive.ingest.decode import DecodeError, decode_report
 from archive.ingest.html import Block, parse_html, text_block
 from archive.text import fold_key, nfc, strip_controls
 
@@ -46,8 +48,10 @@ class Source:
     name: str  # file name, zip member or "file.jsonl:12"
     blocks: list  # html.Block
     fields: dict = field(default_factory=dict)  # what the input states explicitly (header, JSONL, HTML meta)
-    raw_html: str = ""  # the HTML as given, for the sanitizer's report
-    warnings: list = field(default_factory=list)
+    raw_html: str = ""  # the article's HTML as given, for the sanitizer's report
+    warnings: list = field(default_factory=list)  # told to the editor
+    notes: list = field(default_factory=list)  # for the editor to review (the article is flagged)
+    verbatim_html: str | None = None  # an exported article's body, stored as it is (see source_from_record)
 
 
 @dataclass
@@ -81,6 +85,9 @@ def parse_header(text):
     lines = text.split("\n")
     fields = {}
     index = 0
+    while index < len(lines) and not lines[index].strip():
+        index += 1  # blank lines before the header
+    lines, index = lines[index:], 0
     if lines and lines[0].strip() == "---":  # Markdown front matter
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
         if end:
@@ -99,8 +106,14 @@ def _header_field(line, fields):
     if not match or fold_key(match.group(1)) not in HEADER_KEYS:
         return False
     name, value = HEADER_KEYS[fold_key(match.group(1))], match.group(2)
+    if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1].strip()  # YAML-style quoting in Markdown front matter
     if name == "source":
-        name = "source_url" if re.match(r"https?://", value) else "source_name"
+        # "Báo Nhân Dân https://nhandan.vn/…": the outlet and its address.
+        if url := re.search(r"https?://\S+", value):
+            fields["source_url"] = url.group(0).rstrip(".,;)")
+            value = (value[: url.start()] + value[url.end() :]).strip(" -–—|,:()")
+        name = "source_name"
     if name in _LIST_FIELDS:
         fields[name] = [part.strip() for part in re.split(r"[;,]", value) if part.strip()]
     elif value:
@@ -185,8 +198,8 @@ def read_markdown(name, text):
     return Source(name, blocks, fields)
 
 
-def read_html(name, html):
-    page = parse_html(html)
+def read_html(name, html, base=None):
+    page = parse_html(html, base)
     meta = page.meta
     fields = {}
     if page.title:
@@ -199,7 +212,7 @@ def read_html(name, html):
         fields["source_url"] = url
     if site := meta.get("og:site_name"):
         fields["source_name"] = site
-    return Source(name, page.blocks, fields, raw_html=html)
+    return Source(name, page.blocks, fields, raw_html=page.raw)
 
 
 def read_document(name, data, limits):
@@ -207,15 +220,18 @@ def read_document(name, data, limits):
     if len(data) > limits.file_bytes:
         return Failure(name, _too_large(len(data), limits.file_bytes))
     try:
-        text = decode(data)
+        decoded = decode_report(data)
     except DecodeError as error:
         return Failure(name, str(error))
+    text = decoded.text
     kind = TEXT_EXTENSIONS[Path(name).suffix.lower()]
     if kind == "text" and re.match(r"\s*(<!doctype html|<html[\s>])", text, re.IGNORECASE):
         kind = "html"
     source = {"text": read_text, "markdown": read_markdown, "html": read_html}[kind](name, text)
     if not any(block.text or block.tag != "p" for block in source.blocks):
         return Failure(name, "no article text")
+    source.warnings.extend(decoded.warnings)
+    source.notes.extend(decoded.notes)
     return source
 
 
@@ -228,23 +244,81 @@ def _too_large(size, limit):
 JSONL_KEYS = {
     "title", "body", "language", "published", "source_url", "source_name", "officials", "topics", "story",
     # Written by export_articles so that a round trip loses nothing:
-    "slug", "lead", "status", "legal_refs", "needs_review", "review_notes",
+    "slug", "lead", "status", "legal_refs", "needs_review", "review_notes", "old_slugs",
 }  # fmt: skip
 
 
-def read_jsonl(name, lines, limits):
-    """Lines (bytes) of a JSON Lines file to Sources; a broken line fails alone, named by file:line."""
+def jsonl_lines(handle, limit):
+    """The lines of a JSON Lines stream as UTF-8 bytes; a line longer than `limit` comes as its length (int)
+    after being skipped, so that one runaway line cannot fill the memory. A UTF-16 or UTF-32 file (with
+    its byte order mark, as Windows tools write them) is re-encoded line by line."""
+    head = handle.read(4)
+    handle.seek(0)
+    wide = next((enc for bom, enc in _WIDE_BOMS if head.startswith(bom)), None)
+    if wide:
+        text = io.TextIOWrapper(handle, encoding=wide, newline=None)
+        try:
+            while line := text.readline(limit + 1):
+                encoded = line.encode("utf-8", errors="surrogatepass")
+                if len(encoded) > limit and not line.endswith("\n"):
+                    yield len(encoded) + _skip_line(text.readline)
+                else:
+                    yield encoded
+        except UnicodeDecodeError as error:
+            raise InputError(f"invalid {wide.upper()} text ({error.reason})") from None
+        finally:
+            text.detach()
+        return
+    while line := handle.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            yield len(line) + _skip_line(handle.readline)
+        else:
+            yield line
+
+
+_WIDE_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+def _skip_line(readline):
+    skipped = 0
+    while chunk := readline(MB):
+        skipped += len(chunk)
+        if chunk.endswith(b"\n" if isinstance(chunk, bytes) else "\n"):
+            break
+    return skipped
+
+
+def read_jsonl(name, handle, limits):
+    """A JSON Lines stream (binary) to Sources; a broken line fails alone, named by file:line."""
     warned = set()
-    for number, raw in enumerate(lines, 1):
+    lines = jsonl_lines(handle, limits.file_bytes)
+    number = 0
+    while True:
+        try:
+            raw = next(lines, None)
+        except InputError as error:
+            yield Failure(f"{name}:{number + 1}", str(error))
+            return
+        if raw is None:
+            return
+        number += 1
         label = f"{name}:{number}"
+        if isinstance(raw, int):
+            yield Failure(label, _too_large(raw, limits.file_bytes).replace("file", "line", 1))
+            continue
         if not raw.strip():
             continue
-        if len(raw) > limits.file_bytes:
-            yield Failure(label, _too_large(len(raw), limits.file_bytes))
-            continue
         try:
-            record = json.loads(decode(raw))
-        except (DecodeError, ValueError) as error:
+            record = json.loads(decode_report(raw, bom=number == 1).text.lstrip("\ufeff"))
+        except DecodeError as error:
+            yield Failure(label, f"invalid JSON line: {error}")
+            continue
+        except ValueError as error:
             yield Failure(label, f"invalid JSON ({error})")
             continue
         if not isinstance(record, dict):
@@ -275,17 +349,24 @@ def source_from_record(label, record):
     body = record.get("body")
     if not isinstance(body, str) or not body.strip():
         raise InputError("no body")
+    # A record with a slug was written by export_articles: the archive's own article. It is taken as it
+    # stands (no chrome removal; empty officials, topics or lead stay empty) so that a round trip loses nothing.
+    verbatim = bool(record.get("slug"))
     fields = {}
     for key in ("title", "language", "published", "source_url", "source_name", "story", "slug", "lead", "status"):
         value = record.get(key)
         if value in (None, ""):
+            if verbatim and key in record:
+                fields[key] = ""
             continue
         if not isinstance(value, str | int):
             raise InputError(f"{key}: expected a string")
         fields[key] = str(value).strip()
-    for key in ("officials", "topics", "legal_refs"):
+    for key in ("officials", "topics", "legal_refs", "old_slugs"):
         value = record.get(key)
         if value in (None, "", []):
+            if verbatim and key in record:
+                fields[key] = []
             continue
         if isinstance(value, str):
             value = [part.strip() for part in re.split(r"[;,]", value) if part.strip()]
@@ -296,11 +377,15 @@ def source_from_record(label, record):
         fields["needs_review"] = bool(record["needs_review"])
         fields["review_notes"] = str(record.get("review_notes") or "")
     if _HTML_TAG.search(body):
-        source = read_html(label, body)
+        source = read_html(
+            label, body, base=record.get("source_url") if isinstance(record.get("source_url"), str) else None
+        )
         source.fields.pop("title", None)  # a stray <h1> in the body does not override the record
     else:
         source = Source(label, [text_block(p) for p in text_paragraphs(body)])
     source.fields.update(fields)
+    if verbatim:
+        source.verbatim_html = body
     return source
 
 

@@ -10,53 +10,33 @@ from archive.text import fold
 
 # Language -----------------------------------------------------------------------------------------
 
-_VI_MARKED = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
-_VI_WORDS = {
-    "và",
-    "của",
-    "các",
-    "có",
-    "là",
-    "được",
-    "cho",
-    "trong",
-    "những",
-    "một",
-    "với",
-    "không",
-    "này",
-    "đã",
-    "người",
-    "để",
-    "theo",
-    "về",
-    "tại",
-    "năm",
-}
-_EN_WORDS = {
-    "the",
-    "of",
-    "and",
-    "to",
-    "in",
-    "a",
-    "is",
-    "that",
-    "for",
-    "on",
-    "was",
-    "with",
-    "as",
-    "by",
-    "are",
-    "at",
-    "from",
-    "it",
-    "has",
-    "have",
-    "this",
-    "be",
-}
+_VI_MARKED = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")  # letters French or German lack
+
+
+def _words(text):
+    return frozenset(text.split())
+
+
+# The commonest words of each language: function words say which language a text is written in, whatever
+# names it quotes ("Lê Minh Khái said…" is English).
+_EN_WORDS = _words(
+    "the of and to in a is that for on was with as by are at from it has have this be were will which said "
+    "its their an not but been also had"
+)
+_VI_WORDS = _words(
+    "và của các có là được cho trong những một với không này đã người để theo về tại năm đến từ khi cũng "
+    "nhiều như đó phải cần việc sẽ"
+)
+# The same written without diacritics, as in old e-mails; only forms that are not words of other languages.
+_VI_PLAIN = _words("cua cac duoc nhung mot voi khong nguoi theo tai nam trong nhieu viec phai tinh thuc hien")
+_RU_WORDS = _words("и в не на что с по к о из у за от для это как а также его было был года")
+# Other languages in Latin script, so that they are refused rather than taken for English. Not "le" or "la":
+# Lê and La are Vietnamese family names, written so in English.
+_OTHER_WORDS = _words(
+    "les des du et est une pour dans qui sur pas der die das und ist nicht ein eine zu den mit von "
+    "el los las y que en es por una con del"
+)
+_NOT_RUSSIAN = set("іїєґўІЇЄҐЎ")  # Ukrainian, Belarusian
 
 
 @dataclass
@@ -66,27 +46,39 @@ class Detected:
 
 
 def detect_language(text):
-    """en, ru or vi from the script and the commonest words; `sure` is False for short or mixed text."""
-    letters = [ch for ch in text if ch.isalpha()]
-    words = re.findall(r"\w+", text.lower())
+    """en, ru or vi from the script and the commonest words; `sure` is False for short or mixed text, and
+    the language is None when the text is none of the three."""
+    text = text[:20000]  # the opening is enough, and long texts stay cheap
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    letters = sum(len(w) for w in words)
     if not letters:
         return Detected(None, False)
-    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff") / len(letters)
-    latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff")
-    latin /= len(letters)
-    short = len(words) < 12
+    cyrillic = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff") / letters
+    count = len(words)
+    short = count < 12
+
+    def share(vocabulary):
+        return sum(1 for w in words if w in vocabulary) / count
+
     if cyrillic > 0.6:
-        return Detected("ru", not short and cyrillic > 0.8)
-    if latin < 0.6:
+        if any(ch in _NOT_RUSSIAN for ch in text):
+            return Detected(None, False)
+        ru = share(_RU_WORDS)
+        return Detected("ru", not short and cyrillic > 0.8 and ru > 0.05)
+    if cyrillic > 0.2:
         return Detected(None, False)
-    vi_letters = sum(1 for ch in letters if ch.lower() in _VI_MARKED) / len(letters)
-    vi_words = sum(1 for w in words if w in _VI_WORDS) / max(len(words), 1)
-    en_words = sum(1 for w in words if w in _EN_WORDS) / max(len(words), 1)
-    if vi_letters > 0.02 or vi_words > en_words:
-        sure = not short and cyrillic < 0.1 and vi_letters > 0.04 and en_words < 0.05
-        return Detected("vi", sure)
-    sure = not short and cyrillic < 0.1 and en_words > 0.08 and vi_letters < 0.005
-    return Detected("en", sure)
+    vi_letters = sum(1 for w in words for ch in w if ch in _VI_MARKED) / letters
+    en, vi, other = share(_EN_WORDS), share(_VI_WORDS), share(_OTHER_WORDS)
+    vi_plain = share(_VI_PLAIN)
+    if en >= 0.06 and en > vi + vi_plain and en > other:
+        return Detected("en", not short and en >= 0.1 and other < en / 3 and vi < en / 4)
+    if vi >= 0.04 or vi_letters > 0.03:
+        return Detected("vi", not short and vi >= 0.04 and vi_letters > 0.04 and en < 0.05)
+    if vi_plain >= 0.08 and vi_plain > other:
+        return Detected("vi", False)  # Vietnamese without its diacritics
+    if short and other == 0:
+        return Detected("vi" if vi_letters else "en", False)
+    return Detected(None, False)
 
 
 # Dates --------------------------------------------------------------------------------------------
@@ -197,11 +189,24 @@ _YEAR_WORD = re.compile(r"(?<![\d/.,-])((?:19|20)\d{2})(?![\d/]|\s*[-–]\s*(?:1
 _YEAR_RANGE = re.compile(r"(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}")
 
 
+# Target years say nothing of when a text was written: "by 2025", "vision to 2045", "đến năm 2030", "до 2030 года".
+_TARGET_YEAR = re.compile(
+    r"(?:\b(?:by|until|till|through|to|towards?)\s+(?:the\s+end\s+of\s+)?|\b(?:đến|tới)\s+(?:hết\s+)?(?:năm\s+)?"
+    r"|(?<!\w)(?:до|к)\s+(?:концу\s+)?)(?:19|20)\d{2}",
+    re.IGNORECASE,
+)
+
+
+def context_years(text, today):
+    """The years a text speaks of, up to this year, leaving out ranges (2021-2025), target years (by 2030)
+    and legal numbers."""
+    text = _TARGET_YEAR.sub(" ", _YEAR_RANGE.sub(" ", LEGAL_REF.sub(" ", text)))
+    return {int(y) for y in _YEAR_WORD.findall(text) if int(y) <= today.year}
+
+
 def context_year(text, today):
-    """The latest year a text speaks of (leaving out ranges such as 2021-2025 and legal numbers):
-    a report on "2023 results and 2024 tasks" is from 2024."""
-    text = _YEAR_RANGE.sub(" ", LEGAL_REF.sub(" ", text))
-    years = [int(y) for y in _YEAR_WORD.findall(text) if int(y) <= today.year]
+    """The latest year a text speaks of: a report on "2023 results and 2024 tasks" is from 2024."""
+    years = context_years(text, today)
     return max(years) if years else None
 
 
@@ -224,7 +229,7 @@ def read_date(byline, lead_text, full_text, today):
         best = preferred[0]
         if best.has_year:
             return DateReading(best.date)
-        return _with_context_year(best, full_text, today)
+        return with_context_year(best, full_text, today)
     anywhere = [f for f in find_dates(full_text) if f.has_year]
     if anywhere:
         date = anywhere[0].date
@@ -237,12 +242,28 @@ def read_date(byline, lead_text, full_text, today):
     return DateReading(today, "No date in the text: set to the import date")
 
 
-def _with_context_year(found, text, today):
-    year = context_year(text, today) or today.year
+def with_context_year(found, text, today):
+    years = context_years(text, today)
+    year = max(years) if years else today.year
+    if found.date.month == 12 and year - 1 in years:
+        # A review of one year and the plan for the next is held around New Year: "28 December" in a text
+        # on "2023 results and 2024 tasks" is in 2023.
+        year -= 1
     date = found.date.replace(year=year) if not (found.date.month == 2 and found.date.day == 29) else found.date
     if date > today:
         date = date.replace(year=year - 1)
     return DateReading(date, f"Date without a year ({date:%d %B}): took {date.year} from the text")
+
+
+def partial_date(value):
+    """A day and month without a year, as a header may give it ("12/1", "January 12", "12 января"), or None."""
+    value = str(value).strip()
+    if bare := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})\.?", value):
+        try:
+            return FoundDate(datetime.date(2000, int(bare.group(2)), int(bare.group(1))), False, 0, False)
+        except ValueError:
+            return None
+    return next((f for f in find_dates(value) if not f.has_year), None)
 
 
 def parse_iso_date(value):
@@ -269,12 +290,42 @@ def first_sentence(text):
     return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
 
 
+# An opening clause that sets the scene ("Speaking at the conference on Wednesday, Binh said…").
+_LEADING_CLAUSE = re.compile(
+    r"^(?:speaking|addressing|attending|according to|at|during|in|phát biểu|tại|theo|выступая|по словам|на)"
+    r"\s[^,]{3,160},\s*(?=\S)",
+    re.IGNORECASE,
+)
+# "Comrade Pham Minh Chinh, Politburo member, Prime Minister, Head of … chaired the meeting": the name, the
+# titles that follow it, and the verb that ends them.
+_NAMED_SUBJECT = re.compile(
+    r"^(?i:comrade\s|đồng chí\s|товарищ\s)?\s*((?:[A-ZÀ-ỸА-ЯЁĐ][\w'-]*\s){1,4}[A-ZÀ-ỸА-ЯЁĐ][\w'-]*),\s", re.UNICODE
+)
+_REPORTING_VERB = re.compile(
+    r"\s((?:chaired|attended|said|stressed|emphasi[sz]ed|requested|asked|urged|visited|received|met|signed"
+    r"|presided|delivered|held|hosted|called|directed|affirmed|noted|highlighted|launched|led|welcomed|joined"
+    r"|chủ trì|dự|phát biểu|nhấn mạnh|yêu cầu|tiếp|làm việc|thăm|ký|trao|chỉ đạo|đề nghị|gặp|hội đàm|kiểm tra"
+    r"|провел|провёл|принял|подчеркнул|заявил|председательствовал|посетил|встретился|поручил|выступил|отметил"
+    r"|вручил|присутствовал)\b.*)$",
+    re.IGNORECASE,
+)
+
+
 def derive_title(lead, limit=140):
-    """A headline from the lead: its first sentence without a leading date clause, shortened at a word."""
+    """A headline from the lead: its first sentence without a leading date or scene clause and, when it is
+    too long, without the string of titles after a person's name; shortened at a clause, else at a word."""
     sentence = _LEADING_DATE_CLAUSE.sub("", first_sentence(lead)).strip().rstrip(".")
+    if len(sentence) > limit:
+        sentence = _LEADING_CLAUSE.sub("", sentence)
+    subject = _NAMED_SUBJECT.match(sentence) if len(sentence) > limit else None
+    if subject and (verb := _REPORTING_VERB.search(sentence, subject.end() - 1)):
+        sentence = f"{subject.group(1)} {verb.group(1)}"
     sentence = sentence[:1].upper() + sentence[1:]
     if len(sentence) <= limit:
         return sentence
+    clause = sentence[:limit].rsplit(", ", 1)[0]
+    if len(clause) >= limit * 0.6:
+        return clause
     cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:–— ")
     return cut + "…"
 

@@ -8,7 +8,13 @@ import re
 from decimal import Decimal, InvalidOperation
 
 # (thousands separators, decimal mark) per language.
-SEPARATORS = {"en": (",", "."), "ru": (" \u00a0\u202f", ","), "vi": (".", ",")}
+# A no-break or thin space groups thousands in any of them (SI style); a plain space only in Russian, where
+# elsewhere it more often stands between two numbers.
+SEPARATORS = {
+    "en": (",\u00a0\u202f\u2009", "."),
+    "ru": (" \u00a0\u202f\u2009", ","),
+    "vi": (".\u00a0\u202f\u2009", ","),
+}
 _SCALE = {
     "thousand": 3, "тысяч": 3, "тысячи": 3, "тысяча": 3, "тыс": 3, "nghìn": 3, "ngàn": 3,
     "million": 6, "millions": 6, "миллион": 6, "миллиона": 6, "миллионов": 6, "млн": 6, "triệu": 6,

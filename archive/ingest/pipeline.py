@@ -20,14 +20,15 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
 from archive.ingest import metadata
-from archive.ingest.clean import clean
+from archive.ingest.clean import Cleaned, clean
 from archive.ingest.entities import Gazetteer
 from archive.ingest.formats import Failure, InputError
 from archive.ingest.numbers import extract_numbers
 from archive.ingest.stories import Fingerprint, StoryIndex, html_text
 from archive.models import Article, ArticleSlug, Language, Status, Story
 from archive.sanitize import sanitize_html
-from archive.text import nfc
+from archive.search import changes
+from archive.text import fold_key, nfc
 
 LANGUAGES = {code for code, _ in Language.choices}
 _url_ok = URLValidator(schemes=["http", "https"])
@@ -71,6 +72,8 @@ class Prepared:
     story_key: str = ""
     slug: str = ""
     status: str = ""
+    create_only_notes: tuple = ()
+    old_slugs: tuple = ()
 
     @property
     def needs_review(self):
@@ -80,6 +83,22 @@ class Prepared:
         return Fingerprint(self.language, self.published, frozenset(self.officials), self.numbers)
 
 
+# Language names an editor may write in a header or a JSONL field, folded as fold_key() folds them (й → и).
+_LANGUAGE_NAMES = {
+    "english": "en", "англиискии": "en", "tieng anh": "en",
+    "russian": "ru", "русскии": "ru", "tieng nga": "ru",
+    "vietnamese": "vi", "вьетнамскии": "vi", "tieng viet": "vi",
+}  # fmt: skip
+
+
+def language_code(value):
+    """'en', 'EN', 'en-US', 'English', 'русский', 'Tiếng Việt' → ISO 639-1; other values come back folded."""
+    key = fold_key(value).replace("_", "-")
+    if not key:
+        return ""
+    return _LANGUAGE_NAMES.get(key) or key.split("-")[0]
+
+
 def content_hash(body_html):
     return hashlib.sha256(" ".join(nfc(html_text(body_html)).casefold().split()).encode()).hexdigest()
 
@@ -87,12 +106,23 @@ def content_hash(body_html):
 def prepare(source, gazetteer, today):
     """Every stage short of the database. Raises InputError when there is no article to make."""
     fields = source.fields
-    notes, warnings = [], list(source.warnings)
+    notes, warnings = list(source.notes), list(source.warnings)
+    create_only = []  # notes on guesses (language, title, date) that an update does not apply
+
+    def guessed(note):
+        notes.append(note)
+        create_only.append(note)
+
     explicit = {key for key, value in fields.items() if value not in (None, "", [])}
-    cleaned = clean(source.blocks, has_title=bool(fields.get("title")))
+    verbatim = source.verbatim_html is not None
+    if verbatim:  # an exported article: every field stated, even when empty, and the body as stored
+        explicit |= set(fields)
+        cleaned = Cleaned(blocks=source.blocks)
+    else:
+        cleaned = clean(source.blocks, has_title=bool(fields.get("title")))
     if not any(block.text.strip() for block in cleaned.blocks):
         raise InputError("no article text left after removing site chrome")
-    sanitized = sanitize_html("".join(block.outer() for block in cleaned.blocks))
+    sanitized = sanitize_html(source.verbatim_html if verbatim else "".join(b.outer() for b in cleaned.blocks))
     removed = set(sanitized.removed) | (set(sanitize_html(source.raw_html).removed) if source.raw_html else set())
     if removed:
         notes.append(f"Sanitizer removed: {', '.join(sorted(removed))}")
@@ -107,12 +137,12 @@ def prepare(source, gazetteer, today):
             warnings.append(f"source URL ignored, not a web address: {source_url[:80]}")
             source_url = ""
     source_name = fields.get("source_name") or cleaned.source_name
-    if not source_name and source_url:
+    if not source_name and source_url and "source_name" not in explicit:
         source_name = urlsplit(source_url).hostname.removeprefix("www.")
 
-    language = (fields.get("language") or "").lower()
+    language = language_code(fields.get("language") or "")
     if language and language not in LANGUAGES:
-        raise InputError(f"unsupported language '{language}' (use en, ru or vi)")
+        raise InputError(f"unsupported language '{fields['language']}' (use en, ru or vi)")
     if not language:
         detected = metadata.detect_language(f"{fields.get('title', '')}\n{text}")
         hint = fields.get("language_hint")
@@ -120,28 +150,33 @@ def prepare(source, gazetteer, today):
             raise InputError("language not recognized (en, ru or vi); state it in a Language: header")
         language = detected.language or hint
         if not detected.sure and hint != language:
-            notes.append(f"Language detection unsure: took '{language}'")
+            guessed(f"Language detection unsure: took '{language}'")
 
-    lead = fields.get("lead") or metadata.make_lead(cleaned.blocks)
+    lead = fields["lead"] if "lead" in explicit else metadata.make_lead(cleaned.blocks)
     title = fields.get("title") or cleaned.headline.removesuffix(".")
     if not title and source_url and (title := metadata.title_from_url(source_url, text)):
-        notes.append("Title restored from the words of the source URL")
+        guessed("Title restored from the words of the source URL")
     if not title:
         title = metadata.derive_title(lead or text)
-        notes.append("Title derived from the first sentence (the text has no headline)")
+        guessed("Title derived from the first sentence (the text has no headline)")
     title = " ".join(title.split())[:500]
 
     if fields.get("published"):
         try:
             published = metadata.parse_iso_date(fields["published"])
         except ValueError:
-            raise InputError(f"published: not a date: {fields['published']!r}") from None
+            # "Date: 12/1": the header says which day; the year is read from the text, and flagged.
+            if not (found := metadata.partial_date(fields["published"])):
+                raise InputError(f"published: not a date: {fields['published']!r}") from None
+            reading = metadata.with_context_year(found, text, today)
+            published = reading.date
+            guessed(reading.note)
     else:
         lead_text = "\n".join(block.text for block in cleaned.blocks[:2])
         reading = metadata.read_date(cleaned.byline_date, lead_text, text, today)
         published = reading.date
         if reading.note:
-            notes.append(reading.note)
+            guessed(reading.note)
 
     if not {"officials", "topics"} <= explicit:
         found_officials, found_topics = gazetteer.match(f"{title}\n{text}", language)
@@ -172,7 +207,7 @@ def prepare(source, gazetteer, today):
         published=published,
         body=body,
         lead=lead,
-        legal_refs=list(fields.get("legal_refs") or metadata.legal_refs(text)),
+        legal_refs=list(fields["legal_refs"]) if "legal_refs" in explicit else metadata.legal_refs(text),
         source_url=source_url[:1000],
         source_name=source_name[:200],
         content_hash=content_hash(body),
@@ -185,6 +220,8 @@ def prepare(source, gazetteer, today):
         story_key=(fields.get("story") or "")[:200],
         slug=fields.get("slug", ""),
         status=status,
+        create_only_notes=tuple(create_only),
+        old_slugs=tuple(fields.get("old_slugs") or ()),
     )
 
 
@@ -200,10 +237,16 @@ class Importer:
         self.gazetteer = Gazetteer()
         self.stories = StoryIndex()
         self.changed_ids = []  # created or updated, for the search index
-        self._slugs = set()
+        # What this run has written, so that later batches see it. Dicts, in insertion order, so that a batch
+        # that fails can be taken back out (see _save).
+        self._slugs = {}  # slug -> None, this run
         self._hashes = {}  # hash -> article id, this run
         self._urls = {}  # source URL -> article id, this run
         self._keys = {}  # story key -> Story, this run
+        self._new_stories = []  # Stories this run created
+        self._slug_next = {}  # slug base -> next number to try
+        self._db_slugs = set()  # taken slugs read from the database for bases that collided
+        self._slug_prefixes = set()
 
     def run(self, sources):
         if self.dry_run:
@@ -214,16 +257,15 @@ class Importer:
             yield from self._run(sources)
 
     def _run(self, sources):
-        batch = []
+        batch = []  # Prepared, or the Outcome of an input that failed early: reported in input order
         for source in sources:
             if isinstance(source, Failure):
-                yield Outcome(source.name, "failed", source.reason)
-                continue
-            try:
-                batch.append(prepare(source, self.gazetteer, self.today))
-            except InputError as error:
-                yield Outcome(source.name, "failed", str(error), warnings=list(source.warnings))
-                continue
+                batch.append(Outcome(source.name, "failed", source.reason))
+            else:
+                try:
+                    batch.append(prepare(source, self.gazetteer, self.today))
+                except InputError as error:
+                    batch.append(Outcome(source.name, "failed", str(error), warnings=list(source.warnings)))
             if len(batch) >= self.batch_size:
                 yield from self._save(batch)
                 batch = []
@@ -233,9 +275,36 @@ class Importer:
     # Saving ---------------------------------------------------------------------------------------
 
     def _save(self, batch):
-        with transaction.atomic():
-            outcomes = self._save_batch(batch)
-        return outcomes
+        items = [entry for entry in batch if isinstance(entry, Prepared)]
+        saved = iter(self._save_items(items))
+        return [next(saved) if isinstance(entry, Prepared) else entry for entry in batch]
+
+    def _save_items(self, items):
+        """One transaction per batch; should the database still refuse one (a constraint this code does not
+        foresee, a concurrent import), the batch is taken back and saved article by article, so that only
+        the article at fault fails."""
+        if not items:
+            return []
+        mark = self._mark()
+        try:
+            with transaction.atomic():
+                return self._save_batch(items)
+        except IntegrityError as error:
+            self._rollback_to(mark)
+            if len(items) == 1:
+                return [Outcome(items[0].name, "failed", f"the database refused it ({error})")]
+        return [outcome for item in items for outcome in self._save_items([item])]
+
+    def _mark(self):
+        return len(self._slugs), len(self._hashes), len(self._urls), len(self._keys), len(self._new_stories)
+
+    def _rollback_to(self, mark):
+        for registry, size in zip((self._slugs, self._hashes, self._urls, self._keys), mark, strict=False):
+            for key in list(registry)[size:]:
+                del registry[key]
+        for story in self._new_stories[mark[4] :]:
+            story.pk = None  # rolled back: created again when next needed
+        del self._new_stories[mark[4] :]
 
     def _save_batch(self, batch):
         known_hashes = dict(
@@ -252,11 +321,15 @@ class Importer:
         )
 
         outcomes, pending = [], []
-        pending_hashes, pending_urls = set(), set()
+        pending_hashes, pending_urls, pending_keys = set(), set(), set()
         for item in batch:
-            if item.content_hash in pending_hashes or (item.source_url and item.source_url in pending_urls):
-                self._create(pending)  # the earlier copy must exist before this one is judged
-                pending, pending_hashes, pending_urls = [], set(), set()
+            if (
+                item.content_hash in pending_hashes
+                or (item.source_url and item.source_url in pending_urls)
+                or (item.story_key and (item.story_key, item.language) in pending_keys)
+            ):
+                self._create(pending)  # the earlier one must exist before this one is judged
+                pending, pending_hashes, pending_urls, pending_keys = [], set(), set(), set()
             duplicate_of = known_hashes.get(item.content_hash) or self._hashes.get(item.content_hash)
             if duplicate_of:
                 outcomes.append(self._outcome(item, "duplicate", duplicate_of, reason="same content"))
@@ -276,6 +349,8 @@ class Importer:
             pending_hashes.add(item.content_hash)
             if item.source_url:
                 pending_urls.add(item.source_url)
+            if item.story_key:
+                pending_keys.add((item.story_key, item.language))
             outcomes.append(article)  # replaced by its Outcome once saved
         self._create(pending)
         return [o if isinstance(o, Outcome) else self._created_outcome(o) for o in outcomes]
@@ -284,17 +359,18 @@ class Importer:
         return item.slug or metadata.slug_base(item.title)
 
     def _unique_slug(self, base, taken):
-        slug, n = base, 1
-        while slug in taken or slug in self._slugs:
-            n += 1
-            suffix = f"-{n}"
-            slug = base[: 200 - len(suffix)] + suffix
-            if n == 2 and (
-                Article.objects.filter(slug=slug).exists() or ArticleSlug.objects.filter(slug=slug).exists()
-            ):
-                taken |= set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-                taken |= set(ArticleSlug.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-        self._slugs.add(slug)
+        slug = base
+        if slug in taken or slug in self._slugs:
+            if base not in self._slug_prefixes:  # first collision on this base: read what the database has
+                self._slug_prefixes.add(base)
+                for model in (Article, ArticleSlug):
+                    self._db_slugs.update(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+            # Numbered from where the last one stopped: ten thousand "press-release"s stay linear.
+            n = self._slug_next.get(base, 2)
+            while (slug := _numbered(base, n)) in taken or slug in self._slugs or slug in self._db_slugs:
+                n += 1
+            self._slug_next[base] = n + 1
+        self._slugs[slug] = None
         return slug
 
     def _new_article(self, item, taken):
@@ -345,6 +421,7 @@ class Importer:
             return
         new_stories = {id(article.story): article.story for _, article in pending if article.story.pk is None}
         Story.objects.bulk_create(new_stories.values())
+        self._new_stories.extend(new_stories.values())
         for _, article in pending:
             article.story = article.story  # refresh story_id now that the story has a key
         Article.objects.bulk_create([article for _, article in pending])
@@ -354,13 +431,37 @@ class Importer:
             [officials(article_id=a.pk, official_id=o) for item, a in pending for o in item.officials]
         )
         topics.objects.bulk_create([topics(article_id=a.pk, topic_id=t) for item, a in pending for t in item.topics])
+        self._keep_old_slugs([(article, item.old_slugs) for item, article in pending if item.old_slugs])
+        # bulk_create sends no signals: queue the new articles for the index writer in this same transaction.
+        changes.record_articles([article for _, article in pending], bulk=True)
         for item, article in pending:
             self._hashes[item.content_hash] = article.pk
             if item.source_url:
                 self._urls[item.source_url] = article.pk
             self.changed_ids.append(article.pk)
 
+    def _keep_old_slugs(self, pairs):
+        """Former slugs from an export, so that old links keep redirecting after a round trip."""
+        wanted = {slug for _, slugs in pairs for slug in slugs}
+        if not wanted:
+            return
+        live = set(Article.objects.filter(slug__in=wanted).values_list("slug", flat=True)) | set(self._slugs)
+        rows = [
+            ArticleSlug(article_id=article.pk, slug=slug)
+            for article, slugs in pairs
+            for slug in slugs
+            if slug not in live and slug != article.slug
+        ]
+        ArticleSlug.objects.bulk_create(rows, ignore_conflicts=True)
+        for row in rows:
+            self._slugs[row.slug] = None
+
     def _update(self, article, item):
+        # Tags the archive inferred from the old text and nobody changed since follow the new text; tags an
+        # editor corrected (they differ from that inference) stay as the editor left them.
+        old_officials, old_topics = self.gazetteer.match(
+            f"{article.title}\n{html_text(article.body)}", article.language
+        )
         article.body, article.lead, article.legal_refs = item.body, item.lead, item.legal_refs
         article.content_hash = item.content_hash
         for name in ("title", "published", "language", "source_name"):
@@ -368,21 +469,33 @@ class Importer:
                 setattr(article, name, getattr(item, name))
         if "slug" in item.explicit and item.slug != article.slug:
             article.slug = self._unique_slug(item.slug, set())
-        if "needs_review" in item.explicit or item.notes:
+        if item.old_slugs:
+            self._keep_old_slugs([(article, item.old_slugs)])
+        if "needs_review" in item.explicit:
             article.needs_review = item.needs_review
             article.review_notes = "\n".join(item.notes)
+        elif notes := [note for note in item.notes if note not in item.create_only_notes]:
+            # Notes on a title, date or language this update does not apply would only confuse the editor.
+            kept = article.review_notes.splitlines() if article.needs_review else []
+            article.needs_review = True
+            article.review_notes = "\n".join(dict.fromkeys(kept + notes))
         if "status" in item.explicit:
             article.status = item.status
         if "story" in item.explicit:
-            story = self._keys.get(item.story_key) or Story.objects.create(key=item.story_key)
+            story = self._keys.get(item.story_key) or Story(key=item.story_key)
+            if story.pk is None:
+                story.save()
+                self._new_stories.append(story)
             self._keys[item.story_key] = story
             article.story = story
         try:
             with transaction.atomic():
                 article.save()
-                if "officials" in item.explicit or not article.officials.exists():
+                current = set(article.officials.values_list("pk", flat=True))
+                if "officials" in item.explicit or current == set(old_officials):
                     article.officials.set(item.officials)
-                if "topics" in item.explicit or not article.topics.exists():
+                current = set(article.topics.values_list("pk", flat=True))
+                if "topics" in item.explicit or current == set(old_topics):
                     article.topics.set(item.topics)
         except IntegrityError as error:
             return Outcome(item.name, "failed", f"cannot update article {article.pk}: {error}")
@@ -413,13 +526,9 @@ class Importer:
         return outcome
 
 
-def sync_index(article_ids, chunk=1000):
-    """Bring the search index in line, after the import's transactions have committed."""
-    from archive.search import indexing
-
-    ids = list(dict.fromkeys(article_ids))
-    for start in range(0, len(ids), chunk):
-        indexing.sync(ids[start : start + chunk])
+def _numbered(base, n):
+    suffix = f"-{n}"
+    return base[: 200 - len(suffix)] + suffix
 
 
 def summarize(outcomes):

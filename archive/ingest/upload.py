@@ -3,13 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive.ingest.formats import Failure, Limits, iter_upload
-from archive.ingest.pipeline import Importer, Outcome, summarize, sync_index
+from archive.ingest.pipeline import Importer, Outcome, summarize
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -74,7 +73,6 @@ def upload_view(model_admin, request):
         if form.is_valid():
             importer = Importer(publish="reviewed" if form.cleaned_data["publish"] else "none")
             outcomes = list(importer.run(upload_sources(form.cleaned_data["files"], form.limits)))
-            transaction.on_commit(lambda: sync_index(importer.changed_ids))
             counts = summarize(outcomes)
             level = messages.WARNING if counts["failed"] else messages.SUCCESS
             model_admin.message_user(

@@ -1,14 +1,19 @@
 """Text analysis for the index and for queries (the same functions serve both, and highlighting).
 
 Every field starts from NFC text, lowercased, split on word characters. Then:
-- `exact`: nothing more (diacritics kept), so an exact-diacritic match can rank higher;
-- `folded`: diacritics removed (Lê -> le, й -> и); Vietnamese text is only folded;
-- `english`: folded, then the English Porter stemmer (documents -> document);
-- `russian`: the Russian Snowball stemmer, then folded (документов -> документ). Stemming comes
-  first because the stemmer knows `й` and `ё`, which folding removes.
+- `folded` (the `text` and `title` fields, every article): diacritics removed (Lê -> le, й -> и), with
+  positions for phrases. Vietnamese text is only folded.
+- `exact`: the words as written (diacritics kept), without positions, so that an exact-diacritic match can
+  rank higher (and `Le Minh Khai` typed plainly prefers the article that spells it so).
+- `en` (`text_en`, English articles): the Porter stem of each folded word, where it differs from the word
+  (documents -> document). `ru` (`text_ru`, Russian articles): the Snowball stem, before folding, where it
+  differs (документов -> документ). A stem equal to its word is already in `text`, so these fields hold
+  only what stemming adds; queries look for a word's stem in both places.
 
-Whoosh pickles the schema with its analyzers, so the analyzers below are module-level objects built
-from importable classes.
+Stems only where they differ, and positions only in `text` and `title`, cut the postings the index writes by
+a third compared with indexing the whole text, with positions, in every field. `index_terms()` computes what each field
+holds in one regex pass; the Whoosh analyzers below produce the same terms (tests check) and are what the
+pickled schema carries, so they are module-level objects built from importable classes.
 """
 
 import re
@@ -38,8 +43,15 @@ def stem_en(folded):
     return _porter_stem(folded)
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
 @lru_cache(maxsize=100_000)
 def stem_ru(lowered):
+    # Only Cyrillic words: Whoosh's Snowball stemmer applies Russian endings to Latin words as if they
+    # were transliterated (`office` -> `offic`) and turns Vietnamese ones into mixed-script garbage.
+    if not _CYRILLIC.search(lowered):
+        return fold(lowered)
     return fold(_russian_stem(lowered.replace("ё", "е")))
 
 
@@ -58,17 +70,25 @@ class FoldFilter(Filter):
 
 
 class EnglishStemFilter(Filter):
+    """Folded words in, their Porter stems out, where they differ from the word."""
+
     def __call__(self, tokens):
         for t in tokens:
-            t.text = stem_en(t.text)
-            yield t
+            stem = stem_en(t.text)
+            if stem != t.text:
+                t.text = stem
+                yield t
 
 
-class RussianStemFoldFilter(Filter):
+class RussianStemFilter(Filter):
+    """Lowercased words in, their folded Snowball stems out, where they differ from the folded word."""
+
     def __call__(self, tokens):
         for t in tokens:
-            t.text = stem_ru(t.text)
-            yield t
+            stem = stem_ru(t.text)
+            if stem != fold_token(t.text):
+                t.text = stem
+                yield t
 
 
 def _base():
@@ -79,7 +99,32 @@ exact_analyzer = _base()
 _word_analyzer = _base()
 folded_analyzer = _base() | FoldFilter()
 english_analyzer = _base() | FoldFilter() | EnglishStemFilter()
-russian_analyzer = _base() | RussianStemFoldFilter()
+russian_analyzer = _base() | RussianStemFilter()
+ANALYZERS = {"folded": folded_analyzer, "exact": exact_analyzer, "en": english_analyzer, "ru": russian_analyzer}
+
+_WORD_RE = re.compile(WORD_PATTERN)
+
+
+def index_terms(kind, text):
+    """{term: [positions]} of `text` in a field of this kind (see the module docstring): what ANALYZERS[kind]
+    produces, in one regex pass instead of a chain of per-token generators."""
+    terms = {}
+    for pos, word in enumerate(_WORD_RE.findall(nfc(text))):
+        word = word.lower()
+        folded = fold_token(word)
+        if kind == "folded":
+            term = folded
+        elif kind == "exact":
+            term = word
+        elif kind == "en":
+            term = stem_en(folded)
+            term = term if term != folded else None
+        else:
+            term = stem_ru(word)
+            term = term if term != folded else None
+        if term is not None:
+            terms.setdefault(term, []).append(pos)
+    return terms
 
 
 def words(text):

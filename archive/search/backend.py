@@ -1,40 +1,70 @@
 """Gazette's haystack engine for Whoosh.
 
-haystack's Whoosh backend is kept for what it does well (index management, `update_index`,
-writing documents). It is subclassed for three things only:
+haystack's Whoosh backend is kept for what it does well (the schema from the SearchIndex, documents
+from `full_prepare`, the `update_index` command). It is subclassed where its defaults do harm:
 
 - `build_schema`: Gazette's own field types and analyzers (archive/search/analysis.py) instead of
   haystack's English-stemmed defaults; facet values go into unanalyzed ID/KEYWORD fields (a faceted
-  haystack CharField would be stemmed), and the numbers needed for sorting and grouping into columns.
-- one Whoosh searcher per process and index, refreshed when the index changed (`searcher()`):
-  haystack opens one or two per search, and each opening reads the terms file.
-- `update()` and `remove()` take the index lock with a timeout and raise when they cannot write
-  (haystack's `remove()` fails silently, a takedown must not be lost; its `update()` waits forever
-  in a thread for a lock, and keeps the lock when given nothing to write or when preparing fails).
-- haystack's match-all `*` (used by `update_index --remove` and `SearchQuerySet().all()`) parses to
-  a Whoosh `Every(field)`, which reads every term's postings; `Every()` reads the live document list.
+  haystack CharField would be stemmed), and the numbers needed for sorting, grouping and checking into
+  columns.
+- Generations: the configured PATH is a symlink to one complete index directory (`<PATH>.gen-<stamp>`).
+  A rebuild or a clear fills a new directory beside it and swaps the symlink atomically, so searches
+  answer from the old index until the new one is complete (haystack deletes the index first).
+- One Whoosh searcher per process, refreshed when the index commits or the symlink moves
+  (`searcher()`): haystack opens one or two per search, and each opening reads the terms file.
+- Writes take the live index's lock with a timeout and raise when they cannot write (haystack's
+  `remove()` fails silently, and a takedown must not be lost); `apply()` writes updates and removals
+  in one commit. Only the index writer calls it (archive/search/indexing.py), never a request.
+- haystack's match-all `*` parses to a Whoosh `Every(field)`, which reads every term's postings;
+  here it is `Every()`, the live document list.
 
 Searching itself is done by archive/search/query.py on the searcher, with Whoosh query objects.
 """
 
+import os
+import shutil
 import threading
+import time
+from collections import defaultdict
 from contextlib import suppress
+from functools import partial
+from pathlib import Path
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
 from whoosh import fields as wf
+from whoosh import formats as wformats
 from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
 from whoosh.qparser import QueryParser
+from whoosh.system import pack_uint
+from whoosh.util.filelock import try_for
 
-from archive.search import analysis
+from archive.search import analysis, facets, parse, suggest
+from archive.search.engine import EngineResult
 
 WRITE_TIMEOUT = 10.0  # seconds to wait for the index lock before a write fails loudly
 
 
-def _text(analyzer):
-    return wf.TEXT(analyzer=analyzer, stored=False, phrase=True)
+class Text(wf.TEXT):
+    """A TEXT field indexed through analysis.index_terms (one regex pass per text) rather than through its
+    analyzer's chain of per-token generators: the same terms, a fraction of the time. `kind` names the
+    analysis (archive/search/analysis.py); positions are kept only where phrases are searched."""
+
+    def __init__(self, kind, phrase):
+        super().__init__(analyzer=analysis.ANALYZERS[kind], stored=False, phrase=phrase)
+        self.kind = kind
+
+    def index(self, value, **kwargs):
+        boost = self.format.field_boost
+        positions = isinstance(self.format, wformats.Positions)
+        for term, places in analysis.index_terms(self.kind, value).items():
+            count = len(places)
+            encoded = self.format.encode(places) if positions else pack_uint(count)
+            yield term.encode("utf-8"), count, count * boost, encoded
 
 
 def _number():
@@ -43,11 +73,11 @@ def _number():
 
 # One entry per field of archive/search_indexes.py (a field missing here is an error, not a default).
 FIELD_TYPES = {
-    "text": lambda: _text(analysis.folded_analyzer),
-    "exact": lambda: _text(analysis.exact_analyzer),
-    "text_en": lambda: _text(analysis.english_analyzer),
-    "text_ru": lambda: _text(analysis.russian_analyzer),
-    "title": lambda: _text(analysis.folded_analyzer),
+    "text": lambda: Text("folded", phrase=True),
+    "exact": lambda: Text("exact", phrase=False),
+    "text_en": lambda: Text("en", phrase=False),
+    "text_ru": lambda: Text("ru", phrase=False),
+    "title": lambda: Text("folded", phrase=True),
     "refs": lambda: wf.KEYWORD(commas=True, lowercase=True),
     "officials": lambda: wf.KEYWORD(commas=True),
     "topics": lambda: wf.KEYWORD(commas=True),
@@ -57,30 +87,36 @@ FIELD_TYPES = {
     "article": _number,
     "story": _number,
     "day": _number,
+    "sig": lambda: wf.ID(sortable=True),
 }
 
 
 class ProcessSearcher:
-    """The one searcher of this process for one index, plus data derived from it.
+    """The one searcher of this process for one configured index path, plus data derived from it.
 
     `cache` is emptied whenever the searcher is replaced, so anything computed from one index
     generation (facet arrays, say) can be kept there.
     """
 
-    def __init__(self, index):
-        self.index = index
+    def __init__(self, backend):
+        self.backend = backend
         self.lock = threading.Lock()
         self.searcher = None
+        self.real = None
         self.cache = {}
+        self.generation = ""
 
     def get(self):
-        """(searcher, cache) for the latest committed generation."""
+        """(searcher, cache) for the latest committed generation of the live index."""
         with self.lock:
-            if self.searcher is None or not self.searcher.up_to_date():
+            real = self.backend.live_dir()
+            if self.searcher is None or real != self.real or not self.searcher.up_to_date():
                 # The old searcher is not closed here: a request in another thread may still read it;
                 # it is released when the last reference goes.
-                self.searcher = self.index.searcher()
+                self.searcher = self.backend.open_index(real).searcher()
+                self.real = real
                 self.cache = {}
+                self.generation = f"{real.name}:{self.searcher.reader().generation()}"
             return self.searcher, self.cache
 
     def reset(self):
@@ -101,9 +137,21 @@ class MatchAllParser(QueryParser):
 
 
 class GazetteWhooshBackend(WhooshSearchBackend):
+    # Memory for the writer's in-memory segment before it spills to disk; Whoosh's default is 128.
+    WRITER_LIMITMB = 256
+    # Segments are written as separate files, not Whoosh's default compound file: a reader of a compound file
+    # copies its postings and terms into private memory (BytesIO over the mmap), which cost every process
+    # about 13 MB per 1,000 articles and made opening a reader slow. Separate files are read through the OS
+    # page cache, shared by every process.
+
     def setup(self):
+        path = Path(self.path)
+        if not path.exists() and not path.is_symlink():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._point_to(self._new_generation_dir())
         super().setup()
         self.parser = MatchAllParser(self.content_field_name, schema=self.schema)
+        self._indexes = {}
 
     def build_schema(self, fields):
         schema = {
@@ -119,38 +167,195 @@ class GazetteWhooshBackend(WhooshSearchBackend):
                 content_field = name
         return content_field, wf.Schema(**schema)
 
+    # Generations ----------------------------------------------------------------------------------
+
+    def live_dir(self):
+        """The real directory of the live index (PATH is a symlink to it, or, before any rebuild, itself)."""
+        if not self.setup_complete:
+            self.setup()
+        return Path(os.path.realpath(self.path))
+
+    def open_index(self, directory):
+        directory = Path(directory)
+        index = self._indexes.get(directory)
+        if index is None:
+            index = self._indexes[directory] = FileStorage(str(directory)).open_index(schema=self.schema)
+        return index
+
+    def _new_generation_dir(self):
+        path = Path(self.path)
+        while True:
+            # Sortable by creation, and unique across processes and threads.
+            stamp = f"{time.time_ns()}-{os.getpid()}-{threading.get_ident() % 10000}"
+            directory = path.with_name(f"{path.name}.gen-{stamp}")
+            with suppress(FileExistsError):
+                directory.mkdir()
+                return directory
+
+    def new_generation(self):
+        """A new, empty index directory beside the live one, with the current schema."""
+        if not self.setup_complete:
+            self.setup()
+        directory = self._new_generation_dir()
+        FileStorage(str(directory)).create_index(self.schema)
+        return directory
+
+    def _point_to(self, directory):
+        """Atomically make PATH a symlink to `directory` (a sibling of PATH)."""
+        path = Path(self.path)
+        if path.is_dir() and not path.is_symlink():
+            # An index from before generations: move it aside once, under a generation name.
+            path.rename(path.with_name(f"{path.name}.gen-0-legacy"))
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.swap")
+        with suppress(FileNotFoundError):
+            temporary.unlink()
+        temporary.symlink_to(directory.name)  # relative: the data dir can be moved
+        os.replace(temporary, path)
+        descriptor = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)  # the swap survives a power cut
+        finally:
+            os.close(descriptor)
+
+    def swap_in(self, directory):
+        """Make `directory` the live index; delete the generations older than the one it replaces."""
+        path = Path(self.path)
+        previous = self.live_dir()
+        if previous == path.resolve() and not path.is_symlink():
+            previous = path.with_name(f"{path.name}.gen-0-legacy")  # where _point_to moves it
+        self._point_to(Path(directory))
+        # Processes may still read the replaced generation until their next search: it stays until the next swap.
+        for old in path.parent.glob(f"{path.name}.gen-*"):
+            if old.is_dir() and old not in (Path(directory), previous):
+                shutil.rmtree(old, ignore_errors=True)
+                self._indexes.pop(old, None)
+
+    # Searching ------------------------------------------------------------------------------------
+
     def _process_searcher(self):
         if not self.setup_complete:
             self.setup()
         with _searchers_lock:
             holder = _searchers.get(self.path)
             if holder is None:
-                holder = _searchers[self.path] = ProcessSearcher(self.index)
+                holder = _searchers[self.path] = ProcessSearcher(self)
             return holder
 
     def searcher(self):
         """(searcher, cache) shared by this process; see ProcessSearcher."""
         return self._process_searcher().get()
 
-    def _write(self, work):
-        if not self.setup_complete:
-            self.setup()
-        writer = self.index.writer(timeout=WRITE_TIMEOUT)
+    def generation(self):
+        """Names what the searcher of this process reads: changes with every commit and every swap."""
+        holder = self._process_searcher()
+        holder.get()
+        return holder.generation
+
+    def find(self, request):
+        """Answer an EngineRequest (archive/search/engine.py) from this process's searcher and facet tables."""
+        searcher, cache = self.searcher()
+        snap = facets.snapshot(searcher, cache)
+        positive = parse.positive_query(request.parsed, request.aliases)
+        # Counting needs only the set of matches: Whoosh scores nothing for it.
+        matched = snap.universe if positive is None else facets.bitset(searcher.docs_for_query(positive))
+        excluded = parse.excluded_query(request.parsed)
+        if excluded is not None:
+            matched &= ~facets.bitset(searcher.docs_for_query(excluded))
+        if request.hidden:
+            matched &= ~snap.docs_of(request.hidden)
+        if request.start or request.end:
+            matched &= snap.docs_between(request.start, request.end)
+        scoped = facets.apply(snap, matched, request.base)
+        final = facets.apply(snap, scoped, request.filters)
+        wanted = request.offset + request.limit
+        if request.sort == "relevance" and positive is not None:
+            ranked = _ranked(searcher, snap, positive, final, wanted)
+        else:
+            ordered = snap.newest if request.sort != "oldest" else reversed(snap.newest)
+            ranked = snap.first_per_story(ordered, final, wanted)
+        return EngineResult(
+            count=final.bit_count(),
+            groups=snap.stories(final),
+            articles=[snap.article[d] for d in ranked[request.offset : wanted]],
+            facets=facets.count(snap, scoped, request.filters),
+        )
+
+    def suggest(self, text):
+        searcher, _ = self.searcher()
+        return suggest.suggestion(searcher, text)
+
+    def health(self):
+        searcher, _ = self.searcher()
+        return {"index_documents": searcher.doc_count(), "index_generation": self.generation()}
+
+    def signatures(self, directory=None):
+        """{article pk: [signature, …]} of the documents in the live index (or in `directory`)."""
+        found = defaultdict(list)
+        with self.open_index(directory or self.live_dir()).searcher() as searcher:
+            reader = searcher.reader()
+            if not reader.has_column("article"):
+                return found
+            articles = reader.column_reader("article")
+            sigs = reader.column_reader("sig") if reader.has_column("sig") else None
+            for docnum in reader.all_doc_ids():
+                found[articles[docnum]].append(sigs[docnum] if sigs is not None else "")
+        return found
+
+    # Writing --------------------------------------------------------------------------------------
+
+    def writer(self, directory=None, timeout=WRITE_TIMEOUT):
+        """A writer on the live index (or on `directory`), holding its lock; LockError after `timeout`.
+
+        When a rebuild swaps the live index while this waits for the lock, it writes to the new one.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            target = Path(directory) if directory else self.live_dir()
+            writer = self.open_index(target).writer(
+                timeout=max(deadline - time.monotonic(), 0.0), limitmb=self.WRITER_LIMITMB, compound=False
+            )
+            if directory or self.live_dir() == target:
+                return writer
+            writer.cancel()
+
+    def hold_lock(self, timeout=WRITE_TIMEOUT):
+        """The live index's write lock, held until `.release()`: writers wait meanwhile (LockError after `timeout`).
+
+        Whoosh's own lock (a file lock, freed by the kernel if the holder dies), without a writer's temporary
+        segment files.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            target = self.live_dir()
+            lock = self.open_index(target).lock("WRITELOCK")
+            if not try_for(partial(lock.acquire, blocking=False), max(deadline - time.monotonic(), 0.0), 0.1):
+                raise LockError(f"the search index at {target} is locked by another writer")
+            if self.live_dir() == target:
+                return lock
+            lock.release()
+
+    @staticmethod
+    def commit(writer, docs, removals):
+        """Write prepared documents and remove identifiers in one commit; the lock is released either way."""
         try:
-            work(writer)
+            # One reader for every lookup: Whoosh's update_document() and delete_by_term() open one per call,
+            # which reads every segment's terms file each time.
+            with writer.searcher() as searcher:
+                reader = searcher.reader()
+                for identifier in [*removals, *(doc[ID] for doc in docs)]:
+                    if (ID, identifier) in reader:
+                        for docnum in reader.postings(ID, identifier).all_ids():
+                            writer.delete_document(docnum)
+            for doc in docs:
+                writer.add_document(**doc)
             writer.commit()
         except BaseException:
             with suppress(Exception):  # give the lock back, even after a failed commit
                 writer.cancel()
             raise
 
-    def update(self, index, iterable, commit=True):
-        docs = [self._document(index, obj) for obj in iterable]
-        docs = [doc for doc in docs if doc is not None]
-        if docs:
-            self._write(lambda writer: [writer.update_document(**doc) for doc in docs])
-
-    def _document(self, index, obj):
+    def prepare(self, index, obj):
+        """The Whoosh document of one object, or None when the SearchIndex skips it."""
         try:
             doc = index.full_prepare(obj)
         except SkipDocument:
@@ -159,16 +364,41 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         doc.pop("boost", None)  # document boosts are not supported by Whoosh 2.5+
         return doc
 
+    def update(self, index, iterable, commit=True):
+        docs = [doc for doc in (self.prepare(index, obj) for obj in iterable) if doc is not None]
+        if docs:
+            self.commit(self.writer(), docs, ())
+
     def remove(self, obj_or_string, commit=True):
-        identifier = get_identifier(obj_or_string)
-        self._write(lambda writer: writer.delete_by_term(ID, identifier))
+        self.commit(self.writer(), (), [get_identifier(obj_or_string)])
+
+    def clear(self, models=None, commit=True):
+        """Empty the index by swapping in an empty generation (haystack's `clear_index` deletes the directory)."""
+        lock = self.hold_lock()  # keeps the index writer out during the swap
+        try:
+            self.swap_in(self.new_generation())
+        finally:
+            lock.release()
 
     def delete_index(self):
-        with _searchers_lock:
-            holder = _searchers.pop(self.path, None)
-        if holder:
-            holder.reset()
-        super().delete_index()
+        self.clear()
+
+
+def _ranked(searcher, snap, query, allowed, wanted):
+    """The best-scored documents among `allowed`, one per story, at least `wanted` of them when there are.
+
+    Only the top of the ranking is scored (Whoosh skips blocks that cannot reach it); when stories with
+    several matching variants use up the top, it is widened until enough stories are found.
+    """
+    mask = facets.Mask(allowed, snap.size)
+    limit = max(wanted * 2, 50)
+    while True:
+        hits = searcher.search(query, limit=limit, filter=mask)
+        top = sorted(hits.top_n, key=lambda hit: (-hit[0], -snap.day[hit[1]], -snap.article[hit[1]]))
+        firsts = snap.first_per_story((docnum for _, docnum in top), allowed, wanted)
+        if len(firsts) >= wanted or len(top) < limit:
+            return firsts
+        limit *= 4
 
 
 class GazetteWhooshEngine(WhooshEngine):

@@ -1,39 +1,125 @@
-"""Facet counting on sets of Whoosh document numbers.
+"""Facet counting, filtering, ordering and grouping on document sets held as bitsets (Python ints).
 
-Once per index generation, `snapshot()` reads for every facet value the set of documents that have
-it (from the postings of its ID/KEYWORD field, so a multi-valued field counts names, not
-combinations) and the per-document columns used for sorting and grouping. A search then narrows and
-counts with set operations; nothing walks postings per query, and match-all is just the set of
-live documents (no Whoosh `Every` query).
+Once per index generation, `snapshot()` reads for every facet value the set of documents that have it (from
+the postings of its ID/KEYWORD field, so a multi-valued field counts names, not combinations), and the
+per-document columns used for sorting and grouping. A search then narrows and counts with `&` and
+`int.bit_count()` on bitsets of the whole index: C loops over a few kilobytes, where Python sets of
+document numbers cost a Python step per document. Match-all is the bitset of live documents (no Whoosh
+`Every` query).
 
-Counting rule (multi-select): the count next to a value is the number of articles the search
-returns when that facet is set to exactly that value, every other filter kept. Values selected
-within one facet are ORed; facets are ANDed; `base` filters (a listing page's fixed facet) always
-apply. A month belongs to one year: changing the year drops the month, so year counts ignore it.
+The counting rule is archive/search/engine.py's. A month belongs to one year: changing the year drops the
+month, so year counts ignore it.
 """
 
 import bisect
-from dataclasses import dataclass
+from array import array
+from dataclasses import dataclass, field
+
+from whoosh.idsets import DocIdSet
 
 FACET_FIELDS = {"language": "language", "official": "officials", "topic": "topics", "year": "year", "month": "month"}
 # A facet whose value changes drops these filters too (and so its counts ignore them).
 DEPENDENT = {"year": ("month",)}
 
+# For each byte value, the positions of its set bits: turns a bitset into document numbers a byte at a time.
+_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
+
+
+def bitset(docnums):
+    """The bitset of these document numbers."""
+    docnums = list(docnums)
+    if not docnums:
+        return 0
+    mask = bytearray(max(docnums) // 8 + 1)
+    for d in docnums:
+        mask[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(mask, "little")
+
+
+def members(bits):
+    """The document numbers of a bitset, ascending."""
+    out = []
+    for index, byte in enumerate(bits.to_bytes((bits.bit_length() + 7) // 8, "little")):
+        if byte:
+            base = index * 8
+            out.extend(base + bit for bit in _BITS[byte])
+    return out
+
+
+class Mask(DocIdSet):
+    """A bitset as the `filter` of a Whoosh search: constant-time membership, no set of ints to build."""
+
+    def __init__(self, bits, size):
+        self.size = size
+        self.bytes = bits.to_bytes(size // 8 + 1, "little")
+
+    def __contains__(self, docnum):
+        return 0 <= docnum < self.size and self.bytes[docnum >> 3] >> (docnum & 7) & 1 == 1
+
+    def __bool__(self):  # an empty filter must still filter
+        return True
+
+    def __iter__(self):
+        return iter(members(int.from_bytes(self.bytes, "little")))
+
+    def __len__(self):
+        return int.from_bytes(self.bytes, "little").bit_count()
+
 
 @dataclass
 class Snapshot:
-    universe: frozenset  # live document numbers
-    values: dict  # facet -> {value: frozenset of docnums}
-    article: list  # docnum -> Article pk
-    story: list  # docnum -> Story pk
-    day: list  # docnum -> published date as an ordinal
-    by_day: list  # sorted (day, docnum) of live documents, for date ranges
+    size: int  # document numbers run from 0 to size - 1
+    universe: int  # live documents
+    values: dict  # facet -> {value: bitset}
+    article: array  # docnum -> Article pk
+    story: array  # docnum -> Story pk
+    day: array  # docnum -> published date as an ordinal
+    newest: array  # live docnums, newest first (ties: higher article pk first)
+    multi: int  # live documents of stories with more than one live variant
+    _by_article: dict = field(default=None, repr=False)
+    _days: array = field(default=None, repr=False)
+
+    def docs_of(self, article_ids):
+        """The bitset of the live documents of these articles."""
+        if self._by_article is None:
+            self._by_article = {}
+            for docnum in self.newest:
+                self._by_article.setdefault(self.article[docnum], []).append(docnum)
+        return bitset(docnum for pk in article_ids for docnum in self._by_article.get(pk, ()))
 
     def docs_between(self, start=None, end=None):
         """Live documents published in [start, end] (date ordinals; None = open)."""
-        lo = 0 if start is None else bisect.bisect_left(self.by_day, (start, -1))
-        hi = len(self.by_day) if end is None else bisect.bisect_right(self.by_day, (end, float("inf")))
-        return {docnum for _, docnum in self.by_day[lo:hi]}
+        # `newest` is sorted by day descending: bisect on the negated days.
+        days = self._negated_days()
+        lo = 0 if end is None else bisect.bisect_left(days, -end)
+        hi = len(days) if start is None else bisect.bisect_right(days, -start)
+        if lo == 0 and hi == len(days):
+            return self.universe
+        return bitset(self.newest[lo:hi])
+
+    def _negated_days(self):
+        if self._days is None:
+            self._days = array("q", (-self.day[d] for d in self.newest))
+        return self._days
+
+    def stories(self, bits):
+        """How many stories the documents of `bits` belong to."""
+        single = (bits & ~self.multi).bit_count()
+        return single + len({self.story[d] for d in members(bits & self.multi)})
+
+    def first_per_story(self, ordered, bits, wanted):
+        """The first `wanted` documents of `ordered` that are in `bits`, one per story."""
+        mask = Mask(bits, self.size)
+        seen, firsts = set(), []
+        for docnum in ordered:
+            if docnum in mask:
+                story = self.story[docnum]
+                if story not in seen:
+                    seen.add(story)
+                    firsts.append(docnum)
+                    if len(firsts) >= wanted:
+                        break
+        return firsts
 
 
 def snapshot(searcher, cache):
@@ -44,21 +130,27 @@ def snapshot(searcher, cache):
 
 
 def _build(reader):
-    universe = frozenset(reader.all_doc_ids())
+    size = reader.doc_count_all()
+    live = list(reader.all_doc_ids())
+    universe = bitset(live)
     values = {}
     for facet, fieldname in FACET_FIELDS.items():
         values[facet] = {}
         if fieldname not in reader.schema:
             continue
         for term in reader.field_terms(fieldname):
-            docs = frozenset(reader.postings(fieldname, term).all_ids()) & universe
+            docs = bitset(reader.postings(fieldname, term).all_ids()) & universe
             if docs:
                 values[facet][term] = docs
     columns = {}
     for name in ("article", "story", "day"):
-        columns[name] = list(reader.column_reader(name)) if reader.has_column(name) else [0] * reader.doc_count_all()
-    by_day = sorted((columns["day"][d], d) for d in universe)
-    return Snapshot(universe, values, columns["article"], columns["story"], columns["day"], by_day)
+        columns[name] = array("q", reader.column_reader(name) if reader.has_column(name) else [0] * size)
+    newest = array("q", sorted(live, key=lambda d: (columns["day"][d], columns["article"][d]), reverse=True))
+    variants = {}
+    for docnum in live:
+        variants[columns["story"][docnum]] = variants.get(columns["story"][docnum], 0) + 1
+    multi = bitset(d for d in live if variants[columns["story"][d]] > 1)
+    return Snapshot(size, universe, values, columns["article"], columns["story"], columns["day"], newest, multi)
 
 
 def narrow(snap, docs, facet, values):
@@ -66,9 +158,9 @@ def narrow(snap, docs, facet, values):
     if not values:
         return docs
     table = snap.values[facet]
-    matching = set()
+    matching = 0
     for value in values:
-        matching |= table.get(value, frozenset())
+        matching |= table.get(value, 0)
     return docs & matching
 
 
@@ -80,9 +172,9 @@ def apply(snap, docs, filters, skip=()):
 
 
 def count(snap, docs, filters):
-    """For each facet, {value: count} under the counting rule above. `docs` already has base filters."""
+    """For each facet, {value: count} under the counting rule. `docs` already has the base filters."""
     counts = {}
     for facet in FACET_FIELDS:
         scope = apply(snap, docs, filters, skip=(facet, *DEPENDENT.get(facet, ())))
-        counts[facet] = {value: len(scope & members) for value, members in snap.values[facet].items()}
+        counts[facet] = {value: (scope & bits).bit_count() for value, bits in snap.values[facet].items()}
     return counts

@@ -1,37 +1,78 @@
 """Titles and snippets with <mark> around matched words; everything else escaped.
 
-A word is marked when it has the same folded form as a query word (so `Le` marks `Lê`), or the same
-stem in the article's language (`документ` marks `документов`). This uses the index's own analysis
-(archive/search/analysis.py), which haystack's highlighter does not, and it never emits unescaped
-stored text (haystack's `{% highlight %}` does).
+A word matches a query word when it has the same folded form (so `Le` marks `Lê`), or the same stem
+in the article's language (`документ` marks `документов`). A phrase, a name or a document number is
+marked only where its words stand together (`101/2023/QH15` marks that number, not every `2023`).
+This uses the index's own analysis (archive/search/analysis.py), which haystack's highlighter does
+not, and it never emits unescaped stored text (haystack's `{% highlight %}` does).
 """
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from archive.search.analysis import forms, words
+from archive.text import nfc
 
 SNIPPET_CHARS = 240
+STEMMED = ("en", "ru")  # languages whose words are also compared by stem
+
+
+def _keys(f, language):
+    """What a word (given by its analysis.forms) is compared by: its folded form, and its stem in a
+    stemmed language."""
+    keys = {("folded", f["text"])}
+    if language in STEMMED:
+        keys.add((language, f[f"text_{language}"]))
+    return keys
 
 
 class Marker:
-    def __init__(self, query_words):
-        keys = [forms(w) for w in query_words]
-        self.folded = {k["text"] for k in keys}
-        self.stems = {"en": {k["text_en"] for k in keys}, "ru": {k["text_ru"] for k in keys}}
+    def __init__(self, sequences):
+        """`sequences`: word tuples (a plain string counts as a one-word tuple)."""
+        self.sequences = [
+            (s,) if isinstance(s, str) else tuple(s) for s in dict.fromkeys(sequences) if s
+        ]  # fmt: skip
+        self.query_forms = [[forms(w) for w in sequence] for sequence in self.sequences]
 
     def __bool__(self):
-        return bool(self.folded)
-
-    def matches(self, word, language):
-        f = forms(word)
-        if f["text"] in self.folded:
-            return True
-        stems = self.stems.get(language)
-        return bool(stems) and f[f"text_{language}"] in stems
+        return bool(self.sequences)
 
     def spans(self, text, language):
-        return [(start, end) for word, start, end in words(text) if self.matches(word, language)]
+        """Sorted, non-overlapping (start, end) character spans of matches in `text`."""
+        tokens = words(text)
+        if not tokens or not self.sequences:
+            return []
+        # Per sequence, per position: the keys a text word must share with that query word.
+        query_keys = [[_keys(f, language) for f in sequence] for sequence in self.query_forms]
+        first = {}  # key of a first word -> indexes of the sequences starting with it
+        for n, row in enumerate(query_keys):
+            for key in row[0]:
+                first.setdefault(key, set()).add(n)
+        # Per distinct word (texts repeat their words): its keys, and the sequences it may start.
+        seen = {}
+        for word, _, _ in tokens:
+            if word not in seen:
+                keys = frozenset(_keys(forms(word), language))
+                seen[word] = (keys, set().union(*(first.get(key, ()) for key in keys)))
+        text_keys = [seen[word][0] for word, _, _ in tokens]
+        found = []
+        for i, (word, _, _) in enumerate(tokens):
+            for n in seen[word][1]:
+                row = query_keys[n]
+                end = i + len(row)
+                if end <= len(tokens) and all(text_keys[i + k] & row[k] for k in range(len(row))):
+                    found.append((tokens[i][1], tokens[end - 1][2]))
+        return _merge(found)
+
+
+def _merge(spans):
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def render(text, spans):
@@ -45,11 +86,13 @@ def render(text, spans):
 
 
 def title(text, marker, language):
+    text = nfc(text)  # spans are offsets in NFC text (archive/search/analysis.py tokenizes NFC)
     return render(text, marker.spans(text, language) if marker else [])
 
 
 def snippet(text, marker, language, size=SNIPPET_CHARS):
     """A window of about `size` characters around the densest cluster of matches, cut at word edges."""
+    text = nfc(text)
     spans = marker.spans(text, language) if marker else []
     if len(text) <= size:
         return render(text, spans)

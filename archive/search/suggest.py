@@ -1,9 +1,10 @@
 """ "Did you mean": the closest indexed words for the words of a query that found little.
 
-Built on Whoosh's reader corrector over the folded, unstemmed `text` field (any language), for words
-the index holds in no form (folded, exact or stemmed). The corrector skips through the sorted term
-list with a Levenshtein automaton, and a shared first letter is required, so each word costs
-milliseconds, not seconds.
+Built on Whoosh's reader corrector, for words the index holds in no form (folded, exact or stemmed).
+A word typed with diacritics is corrected against the `exact` field first, so a Vietnamese reader
+gets `phủ` back, not `phu`; otherwise (or when that finds nothing) against the folded `text` field,
+which holds every language. The corrector skips through the sorted term list and a shared first
+letter is required, so each word costs milliseconds, not seconds.
 """
 
 from archive.search.analysis import forms, words
@@ -12,20 +13,32 @@ FEW_HITS = 3  # suggest when a search finds fewer articles than this
 MAX_WORDS = 8
 
 
+def _same_case(typed, word):
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    return word[:1].upper() + word[1:] if typed[:1].isupper() else word
+
+
 def suggestion(searcher, text):
     """The query with unknown words replaced by their closest indexed word, or None."""
     reader = searcher.reader()
-    corrector = None
+    correctors = {}
+
+    def closest(field, word):
+        if field not in correctors:
+            correctors[field] = searcher.corrector(field)
+        found = correctors[field].suggest(word, limit=1, maxdist=2, prefix=1)
+        return found[0] if found and found[0] != word else None
+
     pieces, pos, changed = [], 0, False
     for word, start, end in words(text)[:MAX_WORDS]:
         known = forms(word)
         folded = known["text"]
         if len(folded) < 3 or folded.isdigit() or any(reader.doc_frequency(f, t) for f, t in known.items()):
             continue
-        corrector = corrector or searcher.corrector("text")
-        found = corrector.suggest(folded, limit=1, maxdist=2, prefix=1)
-        if found and found[0] != folded:
-            pieces += [text[pos:start], found[0]]
+        better = (closest("exact", word) if word != folded else None) or closest("text", folded)
+        if better:
+            pieces += [text[pos:start], _same_case(text[start:end], better)]
             pos, changed = end, True
     if not changed:
         return None

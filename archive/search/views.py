@@ -6,9 +6,11 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from archive.pagecache import cached_page
 from archive.search import query
 
 
+@cached_page
 def search(request):
     result = query.run(request.GET)
     context = {"result": result, "q": result.q, "base_path": request.path}

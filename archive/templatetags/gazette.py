@@ -1,4 +1,4 @@
-"""Template helpers for the reading pages: localized names, JSON-LD, and the monthly chart."""
+"""Template helpers for the reading pages: localized names, feed parameters, JSON-LD, and the monthly chart."""
 
 import datetime
 import json
@@ -11,6 +11,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
+from archive.feeds import filter_labels, normalized_query
+
 register = template.Library()
 
 # Escapes that keep a JSON value from ending the <script> element it sits in.
@@ -21,6 +23,22 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 def localized(topic):
     """A topic's name in the interface language (falls back to English)."""
     return topic.name((get_language() or "en")[:2])
+
+
+@register.simple_tag
+def feed_query(result):
+    """The query string that a feed of this search or listing takes: its words and filters, no page or order."""
+    return normalized_query(result)
+
+
+@register.simple_tag
+def filters_label(result, listing=None):
+    """What a search selects, for people, as its feed's title says it: "“reform”; Language: English",
+    "All articles", or on a listing page its name first: "Lê Minh Khái; Language: English"."""
+    parts = filter_labels(result)
+    if listing:
+        return "; ".join([str(listing), *parts])
+    return "; ".join(parts) or gettext("All articles")
 
 
 @register.filter
@@ -46,6 +64,25 @@ def _months_between(first, last):
     while (year, month) <= last:
         yield year, month
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+YEAR_LABEL_WIDTH = 36  # a four-digit year at the chart's font size, in viewBox units
+
+
+def _year_labels(months, slot, width, y):
+    """(x, y, anchor, year) under each January, and under the first month unless a January follows too close.
+
+    A label that would run past the right edge ends at the edge instead of being cut off."""
+    starts = [(i * slot, year) for i, (year, month) in enumerate(months) if month == 1 or i == 0]
+    if len(starts) > 1 and months[0][1] != 1 and starts[1][0] - starts[0][0] < YEAR_LABEL_WIDTH:
+        starts.pop(0)
+    labels = []
+    for x, year in starts:
+        if x + YEAR_LABEL_WIDTH > width:
+            labels.append((width, y, "end", year))
+        else:
+            labels.append((round(x, 1), y, "start", year))
+    return labels
 
 
 @register.simple_tag
@@ -77,9 +114,7 @@ def monthly_chart(counts, width=480, height=120, max_months=60):
         bars,
     )
     years = format_html_join(
-        "",
-        '<text x="{}" y="{}">{}</text>',
-        ((round(i * slot, 1), height - 4, year) for i, (year, month) in enumerate(months) if month == 1 or i == 0),
+        "", '<text x="{}" y="{}" text-anchor="{}">{}</text>', _year_labels(months, slot, width, height - 4)
     )
     first, last = months[0], months[-1]
     summary = gettext("Articles per month, %(first)s to %(last)s; the busiest month had %(peak)d.") % {

@@ -28,8 +28,19 @@
         var fresh = doc.querySelector("main");
         var main = document.querySelector("main");
         if (!fresh || !main) { throw new Error("no main"); }
+        // Filters folded open on a phone stay open: the reader is still choosing.
+        var box = main.querySelector("details.facet-box");
+        var wasOpen = box && box.open;
         main.innerHTML = fresh.innerHTML;
         document.title = doc.title;
+        box = main.querySelector("details.facet-box");
+        if (box && wasOpen) { box.open = true; }
+        // The feeds the page advertises follow the new filters too.
+        var oldFeeds = document.head.querySelectorAll("link[rel=alternate]");
+        Array.prototype.forEach.call(oldFeeds, function (link) { link.remove(); });
+        Array.prototype.forEach.call(doc.head.querySelectorAll("link[rel=alternate]"), function (link) {
+          document.head.appendChild(document.importNode(link, true));
+        });
         if (push) { window.history.pushState({ gazette: true }, "", url); }
         // Facet order and ids may change with the counts: find the same control by name and value.
         var target = focus && Array.prototype.find.call(

@@ -95,3 +95,59 @@ def test_switching_the_interface_language_is_remembered(page, archive):
     page.get_by_label("Язык интерфейса").select_option("vi")
     page.get_by_role("button", name="Сменить").click()
     expect(page.locator("html")).to_have_attribute("lang", "vi")
+
+
+def test_on_a_phone_the_filters_fold_and_stay_open_while_the_reader_ticks_them(page, archive, artifacts):
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto("/search/")
+    summary = page.locator("details.facet-box > summary")
+    languages = page.locator("fieldset.facet-language")
+    status = page.locator("main [role=status]")
+    expect(languages).to_be_hidden()
+    assert status.bounding_box()["y"] < 800, "the result count should be on the first screen"
+    summary.click()
+    expect(languages).to_be_visible()
+    languages.get_by_label(re.compile("^Include Русский")).check()
+    expect(status).to_have_text("2 articles found")
+    expect(page.locator("#announcer")).to_have_text("2 articles found")
+    expect(languages).to_be_visible()  # the update did not fold them away under the reader's finger
+    expect(summary).to_have_text("Narrow the results (1 filter on)")
+    page.screenshot(path=str(artifacts / "search-phone-filters-open.png"), full_page=True)
+
+
+def test_on_a_wide_screen_the_filters_show_without_a_summary(page, archive):
+    page.goto("/search/")
+    expect(page.locator("details.facet-box > summary")).to_be_hidden()
+    expect(page.locator("fieldset.facet-language")).to_be_visible()
+
+
+def test_subscribing_to_a_search_by_email_from_its_page(page, archive):
+    from django.core import mail
+
+    from archive.models import Subscription
+
+    page.goto("/search/?q=administrative&sort=oldest")
+    # The feed of the same search is advertised in the head and linked in the page.
+    feeds = page.locator("head link[rel=alternate]")
+    expect(feeds).to_have_count(2)
+    assert feeds.first.get_attribute("href") == "/feeds/search.rss?q=administrative"
+    page.get_by_role("link", name="Follow this search by feed or e-mail").click()
+    expect(page.get_by_role("heading", name="Follow: “administrative”")).to_be_in_viewport()
+    page.get_by_label("E-mail alerts to").fill("reader@example.org")
+    page.get_by_label("How often").select_option("weekly")
+    page.get_by_role("button", name="Subscribe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    assert Subscription.objects.get().query == "q=administrative"
+    assert [m.to for m in mail.outbox] == [["reader@example.org"]]
+
+
+def test_ticking_a_facet_updates_the_advertised_feeds_too(page, archive):
+    page.goto("/search/?q=administrative")
+    page.locator("fieldset.facet-language").get_by_label(re.compile("^Include English")).check()
+    expect(page.locator("main [role=status]")).to_have_text("1 article found")
+    expect(page.locator("head link[rel=alternate]").first).to_have_attribute(
+        "href", "/feeds/search.rss?q=administrative&language=en"
+    )
+    expect(page.locator(".follow .feeds a").first).to_have_attribute(
+        "href", "/feeds/search.rss?q=administrative&language=en"
+    )

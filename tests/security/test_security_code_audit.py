@@ -76,3 +76,40 @@ def test_rich_text_is_marked_safe_only_where_it_was_sanitized():
                 uses.append((str(path.relative_to(ROOT)), number, line.strip()))
     unexpected = [u for u in uses if "article.body|safe" not in u[2].replace(" ", "")]
     assert not unexpected, unexpected
+
+
+# Where Python code may declare a string safe HTML, and why that is sound. Anything new must be argued here.
+MARK_SAFE_ALLOWED = {
+    "archive/search/highlight.py",  # escape() on every piece of stored text, then <mark> tags
+    "archive/templatetags/gazette.py",  # JSON-LD with <, > and & escaped as \u003C etc.
+}
+
+
+def test_python_marks_strings_safe_only_where_every_part_was_escaped():
+    found = []
+    for path in project_files():
+        name = str(path.relative_to(ROOT))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if func in {"mark_safe", "SafeString", "SafeText"} and name not in MARK_SAFE_ALLOWED:
+                    found.append(f"{name}:{node.lineno} {func}()")
+    assert not found, found
+
+
+def test_there_is_one_sanitizer():
+    """Only archive/sanitize.py talks to an HTML-cleaning library; everything else calls sanitize_html()."""
+    found = []
+    for path in project_files():
+        name = str(path.relative_to(ROOT))
+        if name == "archive/sanitize.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = []
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            if any(m.split(".")[0] in {"nh3", "bleach", "lxml_html_clean", "html_sanitizer"} for m in modules):
+                found.append(f"{name}:{node.lineno}")
+    assert not found, found

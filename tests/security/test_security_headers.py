@@ -162,3 +162,32 @@ def test_static_files_served_by_whitenoise_carry_the_headers(settings):
     assert response.status_code == 200
     # (X-Frame-Options comes from a later middleware; the CSP's frame-ancestors covers static files.)
     assert_protective_headers(response, "static file", frame_options=False)
+
+
+def test_error_and_refusal_responses_carry_the_headers_too(client, archive_content, monkeypatch, settings):
+    """Not only pages: a 304, 400, 404, 405, 413, 429 and 500 are responses a browser renders or caches."""
+    from archive.search import query
+
+    feed = reverse("archive:feed_latest_rss")
+    etag = client.get(feed)["ETag"]
+    responses = {
+        "304 feed": client.get(feed, HTTP_IF_NONE_MATCH=etag),
+        "400 too many parameters": client.get("/search/?" + "&".join(f"x{n}=1" for n in range(2000))),
+        "404": client.get("/no-such-page/"),
+        "405 feed": client.post(feed),
+        "413 large body": client.generic(
+            "POST", "/search/", b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2621440) * 2
+        ),
+    }
+    settings.LOGIN_THROTTLE = {"ATTEMPTS": 1, "IP_ATTEMPTS": 1, "WINDOW": 60}
+    client.post(reverse("admin:login"), {"username": "x", "password": "y"})
+    responses["429 sign-in"] = client.post(reverse("admin:login"), {"username": "x", "password": "y"})
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("search engine down")
+
+    monkeypatch.setattr(query, "run", broken)
+    responses["500"] = Client(raise_request_exception=False).get("/search/", {"q": "x"})
+    for label, response in responses.items():
+        assert str(response.status_code) == label[:3], (label, response.status_code)
+        assert_protective_headers(response, label, frame_options=False)

@@ -109,3 +109,14 @@ def test_only_editors_may_upload(client, django_user_model):
     client.force_login(reader)  # staff, but without the add permission
     assert client.post(URL, {"files": [SimpleUploadedFile("a.txt", ARTICLE, "text/plain")]}).status_code == 403
     assert Article.objects.count() == 0
+
+
+def test_an_oversized_request_body_is_refused_before_it_is_read(client, admin_client):
+    # Declared larger than any form on a public page may be: 413 without parsing (nothing spooled to disk).
+    response = client.generic("POST", "/alerts/subscribe/", b"x", CONTENT_LENGTH=str(50 * 1024 * 1024))
+    assert response.status_code == 413
+    # The upload page takes up to its limits, and refuses beyond them.
+    upload = "/admin/archive/article/upload/"
+    assert admin_client.generic("POST", upload, b"x", CONTENT_LENGTH=str(50 * 1024 * 1024)).status_code != 413
+    assert admin_client.generic("POST", upload, b"x", CONTENT_LENGTH=str(10**12)).status_code == 413
+    assert client.generic("POST", "/search/", b"x", CONTENT_LENGTH="-1 or so").status_code == 400

@@ -22,6 +22,7 @@ def article_record(article):
         "legal_refs": list(article.legal_refs),
         "needs_review": article.needs_review,
         "review_notes": article.review_notes,
+        "old_slugs": [old.slug for old in article.old_slugs.all()],
         "lead": article.lead,
         "body": article.body,
     }
@@ -37,7 +38,11 @@ class Command(BaseCommand):
     def handle(self, *args, output, published_only, **options):
         articles = Article.objects.all() if not published_only else Article.objects.published()
         # Stories first created, then languages: the order import needs to rebuild the same stories.
-        articles = articles.select_related("story").prefetch_related("officials", "topics").order_by("story_id", "id")
+        articles = (
+            articles.select_related("story")
+            .prefetch_related("officials", "topics", "old_slugs")
+            .order_by("story_id", "id")
+        )
         stream = open(output, "w", encoding="utf-8", newline="\n") if output else self.stdout._out  # noqa: SIM115
         count = 0
         try:

@@ -1,13 +1,17 @@
 """Import articles from files, folders, zips and JSON Lines. See DESIGN "Stable interface"."""
 
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.ingest.formats import Limits, iter_paths
-from archive.ingest.pipeline import Importer, summarize, sync_index
+from archive.ingest.pipeline import Importer, summarize
+from archive.search import indexing
 
 
 class Progress:
@@ -51,6 +55,26 @@ def count_inputs(paths):
     return total
 
 
+BACKGROUND_FROM = 2000  # articles: below this, indexing at the end costs less than starting a process
+# A command may wait for the index lock as long as another writer takes to commit a large batch.
+COMMAND_LOCK_WAIT = 600
+
+
+def start_background_writer():
+    command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_indexer", "--exit-with-parent"]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)  # noqa: S603 (our own command)
+
+
+def stop_background_writer(process):
+    process.terminate()  # it finishes the batch at hand
+    try:
+        process.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        process.kill()  # safe at any point: what it had not marked applied stays pending
+        process.wait()
+
+
 class Command(BaseCommand):
     help = "Import articles (.txt, .md, .html, .zip, .jsonl files or folders). Exit 0: all ok; 1: some failed."
 
@@ -60,34 +84,52 @@ class Command(BaseCommand):
         parser.add_argument("--draft", action="store_true", help="Import as drafts instead of publishing.")
         parser.add_argument("--progress", action="store_true", help="Show a progress bar even when not on a TTY.")
         parser.add_argument("--batch-size", type=int, default=500, help="Articles per database batch.")
+        parser.add_argument(
+            "--index-while-importing",
+            choices=["auto", "yes", "no"],
+            default="auto",
+            help=f"Index in a second process while the import runs (auto: from {BACKGROUND_FROM} articles on).",
+        )
 
-    def handle(self, *args, paths, dry_run, draft, progress, batch_size, verbosity, **options):
+    def handle(self, *args, paths, dry_run, draft, progress, batch_size, index_while_importing, verbosity, **options):
         missing = [p for p in paths if not Path(p).exists()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
         show = progress or sys.stderr.isatty()
-        bar = Progress(self.stderr._out, count_inputs(paths) if show else 0, show)
+        expected = count_inputs(paths) if show or index_while_importing == "auto" else 0
+        bar = Progress(self.stderr._out, expected if show else 0, show)
+        background = not dry_run and (
+            index_while_importing == "yes" or (index_while_importing == "auto" and expected >= BACKGROUND_FROM)
+        )
+        # The import uses one core; a second process indexes what it has committed meanwhile.
+        writer = start_background_writer() if background else None
         importer = Importer(publish="none" if draft else "all", dry_run=dry_run, batch_size=max(batch_size, 1))
         started = time.monotonic()
-        outcomes = []
+        # Counted as they come rather than kept: a 100k-line import need not hold 100k outcomes.
+        counts = summarize([])
+        review = 0
         for outcome in importer.run(iter_paths(paths, Limits.from_settings())):
-            outcomes.append(outcome)
+            counts[outcome.status] += 1
+            review += outcome.needs_review and outcome.status in {"created", "updated"}
             bar.step()
             if verbosity:
                 self._report(outcome, bar)
         bar.close()
+        total = sum(counts.values())
         elapsed = time.monotonic() - started
         indexed = time.monotonic()
+        if writer is not None:
+            stop_background_writer(writer)
         if not dry_run:
-            sync_index(importer.changed_ids)
+            # What was imported is searchable when the command exits: apply what is still queued (an index
+            # writer running beside it may take some of it; the index lock keeps the two in turn).
+            indexing.drain(until=indexing.last_change_id(), timeout=COMMAND_LOCK_WAIT)
         indexed = time.monotonic() - indexed
-        counts = summarize(outcomes)
-        review = sum(1 for o in outcomes if o.needs_review and o.status in {"created", "updated"})
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(
-            f"{prefix}{len(outcomes)} articles: {counts['created']} created, {counts['updated']} updated, "
+            f"{prefix}{total} articles: {counts['created']} created, {counts['updated']} updated, "
             f"{counts['duplicate']} duplicates, {counts['failed']} failed; {review} need review "
-            f"({len(outcomes) / max(elapsed, 1e-6):,.0f} docs/s: {elapsed:.1f} s to import, {indexed:.1f} s to index)"
+            f"({total / max(elapsed, 1e-6):,.0f} docs/s: {elapsed:.1f} s to import, {indexed:.1f} s to index)"
         )
         if counts["failed"]:
             sys.exit(1)
