@@ -5,6 +5,7 @@ The same backend against a live engine: tests/integration/test_elasticsearch_liv
 import datetime
 import re
 import unicodedata
+from collections import Counter
 
 import pytest
 from haystack import connections, indexes
@@ -253,8 +254,11 @@ def test_haystack_match_all_and_date_facets_use_current_syntax(backend):
 
 # --- find(): the query, checked against the documented query DSL -----------------------------------
 
-FIELDS = ("text", "exact", "text_en", "text_ru", "title")  # parse.FIELD_BOOSTS, in its order
+# parse.FIELD_BOOSTS, written out: a change of weights must show here.
 BOOSTS = {"text": 1.0, "exact": 1.5, "text_en": 1.0, "text_ru": 1.0, "title": 2.0}
+EXACT_WITH_DIACRITICS = 3.0  # `exact` when the reader typed diacritics (x parse.DIACRITICS_BOOST)
+WORD_FIELDS = ("text", "title", "text_en", "text_ru")  # a word: folded, title, and each language's stems
+PHRASE_FIELDS = ("text", "title")  # a phrase: its folded words in order, where positions are kept
 ARTICLES = {"terms": {"django_ct": ["archive.article"]}}
 # An alias table as aliases.table() builds it: folded words -> slugs, slug -> spellings as typed (lowercased).
 TABLE = AliasTable(
@@ -280,14 +284,28 @@ def body_of(q="", **fields):
     return es.find_body(request(q, **fields), ["archive.article"])
 
 
-def every_form(kind, text):
-    """A word or phrase searched in every field of parse.FIELD_BOOSTS, with its weight."""
-    return {
-        "bool": {
-            "should": [{kind: {name: {"query": text, "boost": BOOSTS[name]}}} for name in FIELDS],
-            "minimum_should_match": 1,
-        }
-    }
+def exact_bonus(*words, boost=BOOSTS["exact"]):
+    """The words as typed, in `exact`: every one of them for a phrase (the field has no positions)."""
+    clauses = [{"match": {"exact": {"query": w, "boost": boost}}} for w in words]
+    return clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}}
+
+
+def searched(alternatives, bonus):
+    """One of `alternatives` must match; `bonus` only adds to the score: beside `must`, `should` clauses are
+    optional (minimum_should_match defaults to 0 in a bool query with must or filter clauses)."""
+    return {"bool": {"must": [{"bool": {"should": alternatives, "minimum_should_match": 1}}], "should": [bonus]}}
+
+
+def word(text, exact=BOOSTS["exact"]):
+    """A word in the folded, title and stemmed fields, each analyzer making its own form of it."""
+    alternatives = [{"match": {name: {"query": text, "boost": BOOSTS[name]}}} for name in WORD_FIELDS]
+    return searched(alternatives, exact_bonus(text, boost=exact))
+
+
+def phrase(text, exact=BOOSTS["exact"]):
+    """Words in this order, in the folded fields only (unstemmed)."""
+    alternatives = [{"match_phrase": {name: {"query": text, "boost": BOOSTS[name]}}} for name in PHRASE_FIELDS]
+    return searched(alternatives, exact_bonus(*text.split(), boost=exact))
 
 
 def test_browsing_is_every_article_newest_first_one_entry_per_story():
@@ -316,46 +334,95 @@ def test_browsing_is_every_article_newest_first_one_entry_per_story():
     }
 
 
-def test_every_word_must_match_in_one_of_its_forms_with_the_whoosh_weights():
+def test_every_word_must_match_in_one_of_its_forms_and_its_spelling_only_adds_score():
     query = body_of("Documents chính", sort="relevance")["query"]["bool"]
-    # The typed words, lowercased; each field's analyzer makes its own form (stem, fold) as at index time.
-    assert query["must"] == [every_form("match", "documents"), every_form("match", "chính")]
+    # The typed words, lowercased; each field's analyzer makes its own form (fold, stem) as at index time.
+    documents = {
+        "bool": {
+            "must": [
+                {
+                    "bool": {
+                        "should": [
+                            {"match": {"text": {"query": "documents", "boost": 1.0}}},
+                            {"match": {"title": {"query": "documents", "boost": 2.0}}},
+                            {"match": {"text_en": {"query": "documents", "boost": 1.0}}},
+                            {"match": {"text_ru": {"query": "documents", "boost": 1.0}}},
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                }
+            ],
+            # Beside `must` and without minimum_should_match: scores the spelling, never decides the match.
+            "should": [{"match": {"exact": {"query": "documents", "boost": 1.5}}}],
+        }
+    }
+    assert query["must"] == [documents, word("chính", exact=EXACT_WITH_DIACRITICS)]
     assert query["filter"] == [ARTICLES]
     assert "must_not" not in query
+    # Typed without diacritics, the spelling weighs only the field's weight.
+    assert body_of("chinh")["query"]["bool"]["must"] == [word("chinh")]
 
 
-def test_a_phrase_is_a_match_phrase_in_every_field():
+def test_a_phrase_is_unstemmed_in_order_in_the_folded_fields_and_its_words_as_typed_add_score():
     query = body_of('"chính phủ" điện', sort="relevance")["query"]["bool"]
-    assert query["must"] == [every_form("match_phrase", "chính phủ"), every_form("match", "điện")]
+    assert query["must"] == [
+        {
+            "bool": {
+                "must": [
+                    {
+                        "bool": {
+                            "should": [
+                                {"match_phrase": {"text": {"query": "chính phủ", "boost": 1.0}}},
+                                {"match_phrase": {"title": {"query": "chính phủ", "boost": 2.0}}},
+                            ],
+                            "minimum_should_match": 1,
+                        }
+                    }
+                ],
+                # `exact` has no positions: the bonus is every word spelled so, anywhere in the article.
+                "should": [exact_bonus("chính", "phủ", boost=EXACT_WITH_DIACRITICS)],
+            }
+        },
+        word("điện", exact=EXACT_WITH_DIACRITICS),
+    ]
+    # A word repeated in a phrase is one condition of the bonus.
+    [clause] = body_of('"ha ha"')["query"]["bool"]["must"]
+    assert clause["bool"]["should"] == [exact_bonus("ha")]
 
 
 def test_excluded_words_and_phrases_are_must_not_and_alone_match_everything_else():
     query = body_of('government -reform -"draft law"')["query"]["bool"]
-    assert query["must"] == [every_form("match", "government")]
-    assert query["must_not"] == [every_form("match", "reform"), every_form("match_phrase", "draft law")]
+    assert query["must"] == [word("government")]
+    # Under must_not only the required part counts: an optional clause cannot make a document match.
+    assert query["must_not"] == [word("reform"), phrase("draft law")]
     only_excluded = body_of("-reform")["query"]["bool"]
     assert "must" not in only_excluded  # every article but those
-    assert only_excluded["must_not"] == [every_form("match", "reform")]
+    assert only_excluded["must_not"] == [word("reform")]
 
 
 def test_or_joins_alternatives_of_one_required_clause():
     query = body_of("reform OR документов budget")["query"]["bool"]
-    either = {
-        "bool": {
-            "should": [every_form("match", "reform"), every_form("match", "документов")],
-            "minimum_should_match": 1,
-        }
-    }
-    assert query["must"] == [either, every_form("match", "budget")]
+    either = {"bool": {"should": [word("reform"), word("документов")], "minimum_should_match": 1}}
+    assert query["must"] == [either, word("budget")]
 
 
 def test_a_legal_number_is_a_phrase_of_its_parts_or_the_exact_reference():
     [clause] = body_of("101/2023/QH15")["query"]["bool"]["must"]
-    phrase = every_form("match_phrase", "101 2023 qh15")["bool"]["should"]
     assert clause == {
         "bool": {
-            "should": [*phrase, {"term": {"refs": {"value": "101/2023/qh15", "boost": 3.0}}}],
-            "minimum_should_match": 1,
+            "must": [
+                {
+                    "bool": {
+                        "should": [
+                            {"match_phrase": {"text": {"query": "101 2023 qh15", "boost": 1.0}}},
+                            {"match_phrase": {"title": {"query": "101 2023 qh15", "boost": 2.0}}},
+                            {"term": {"refs": {"value": "101/2023/qh15", "boost": 3.0}}},
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                }
+            ],
+            "should": [exact_bonus("101", "2023", "qh15")],
         }
     }
 
@@ -365,7 +432,7 @@ def test_an_official_s_name_in_any_script_expands_to_the_tag_and_every_spelling(
     assert clause == {
         "bool": {
             "should": [
-                every_form("match_phrase", "ле минь кхай"),
+                phrase("ле минь кхай", exact=EXACT_WITH_DIACRITICS),  # й is folded: a diacritic
                 {"term": {"officials": {"value": "le-minh-khai", "boost": 2.0}}},
                 # Other spellings once per folded form (lê minh khái = le minh khai), in the folded field.
                 {"match_phrase": {"text": {"query": "le minh khai", "boost": 0.5}}},
@@ -375,38 +442,141 @@ def test_an_official_s_name_in_any_script_expands_to_the_tag_and_every_spelling(
         }
     }
     # One word of a name is not a name.
-    assert body_of("Кхай")["query"]["bool"]["must"] == [every_form("match", "кхай")]
+    assert body_of("Кхай")["query"]["bool"]["must"] == [word("кхай", exact=EXACT_WITH_DIACRITICS)]
 
 
-def _whoosh_shape(q):
-    """A Whoosh query (parse.positive_query) as a comparable tree."""
-    if isinstance(q, wq.Or | wq.And):
-        return ("or" if isinstance(q, wq.Or) else "and", tuple(_whoosh_shape(s) for s in q.subqueries))
+# The two engines' queries compared by what they mean. Each word or phrase becomes
+#     ("unit", "word" | "phrase", {(field, form or words in order, boost)}, refs (value, boost) or None,
+#      ("optional", {(field, form, boost)} all of which add to the score)),
+# officials' tags and other spellings ("term" | "phrase", field, form, boost), and OR / AND of them
+# ("any" | "all", alternatives in any order).
+STEM_FIELDS = ("text_en", "text_ru")
+
+
+def _bag(items):
+    """Items in any order, each as many times as it comes."""
+    return frozenset(Counter(items).items())
+
+
+def _unit(kind, fields, spelled, ref=None):
+    return ("unit", kind, frozenset(fields), ref, ("optional", frozenset(spelled)))
+
+
+def _whoosh_leaf(q):
     if isinstance(q, wq.Phrase):
         return ("phrase", q.fieldname, tuple(q.words), q.boost)
+    assert isinstance(q, wq.Term), q
     return ("term", q.fieldname, q.text, q.boost)
 
 
-def _es_shape(q):
-    """An ES query as the same tree, with the index form each field's analyzer gives the query text."""
+def _whoosh_unit(required, bonus):
+    alternatives = required.subqueries if isinstance(required, wq.Or) else [required]
+    found, kinds, ref = {}, set(), None
+    for sub in alternatives:
+        shape, field, form, boost = _whoosh_leaf(sub)
+        if field == "refs":
+            ref = (form, boost)
+            continue
+        kinds.add("phrase" if shape == "phrase" else "word")
+        assert (field, form) not in found, sub  # one condition per field and form
+        found[(field, form)] = boost
+    [kind] = kinds
+    if kind == "phrase":
+        fields = {field: (form, boost) for (field, form), boost in found.items()}
+        assert len(fields) == len(found), found
+    else:
+        # Whoosh keeps a stem in text_en/text_ru only where it differs from its word, and looks for it in `text`
+        # too (where the word is its own stem); Elasticsearch's text_en/text_ru hold every word's stem. So the
+        # pair {text_en: s, text: s} is what one text_en match of the word whose form is s means.
+        fields = {}
+        for name in STEM_FIELDS:
+            [(stem, boost)] = [(form, b) for (field, form), b in found.items() if field == name]
+            assert found.get(("text", stem)) == boost, (name, stem, found)  # the pair's other half
+            fields[name] = (stem, boost)
+        [(folded, boost)] = [(form, b) for (field, form), b in found.items() if field == "title"]
+        fields["title"] = (folded, boost)
+        fields["text"] = (folded, found[("text", folded)])
+        # Nothing else: `text` holds the folded word and the stems' other halves, no other field is searched.
+        assert {form for field, form in found if field == "text"} <= {folded, *(fields[n][0] for n in STEM_FIELDS)}
+        assert {field for field, _ in found} == set(fields), found
+    terms = bonus.subqueries if isinstance(bonus, wq.And) else [bonus]
+    spelled = {_whoosh_leaf(t)[1:] for t in terms if _whoosh_leaf(t)[0] == "term"}
+    assert len(spelled) == len(terms), bonus
+    return _unit(kind, [(field, *value) for field, value in fields.items()], spelled, ref)
 
-    def form(field, word):
-        return analysis.forms(word)["text" if field == "title" else field] if field in FIELDS else word
 
-    if "bool" in q:
-        if "must" in q["bool"]:
-            parts = tuple(_es_shape(c) for c in q["bool"]["must"])
-            return parts[0] if len(parts) == 1 else ("and", parts)
-        assert q["bool"]["minimum_should_match"] == 1
-        return ("or", tuple(_es_shape(c) for c in q["bool"]["should"]))
+def _whoosh_meaning(q):
+    """What a Whoosh query (parse.positive_query or parse.excluded_query) means, in the form above."""
+    if isinstance(q, wq.AndMaybe):  # a word or phrase, and the spelling that adds to its score
+        return _whoosh_unit(q.a, q.b)
+    if isinstance(q, wq.And | wq.Or):
+        return ("all" if isinstance(q, wq.And) else "any", _bag(_whoosh_meaning(s) for s in q.subqueries))
+    return _whoosh_leaf(q)
+
+
+def _form(field, word):
+    """The index form the field's analyzer gives a query word (the live tests check the engine's analyzers
+    against analysis.forms)."""
+    return analysis.forms(word)["text" if field == "title" else field] if field in BOOSTS else word
+
+
+def _es_leaf(q):
     [(kind, spec)] = q.items()
     [(field, params)] = spec.items()
     if kind == "term":
         return ("term", field, params["value"], params["boost"])
+    assert set(params) == {"query", "boost"}, params  # analyzed by the field's own analyzer, as the documents
     words = params["query"].split()
     if kind == "match":
-        return ("term", field, form(field, words[0]), params["boost"])
-    return ("phrase", field, tuple(form(field, w) for w in words), params["boost"])
+        [one] = words
+        return ("term", field, _form(field, one), params["boost"])
+    assert kind == "match_phrase", kind
+    return ("phrase", field, tuple(_form(field, w) for w in words), params["boost"])
+
+
+def _es_unit(required, bonus):
+    if "bool" in required:
+        assert set(required["bool"]) == {"should", "minimum_should_match"}, required
+        assert required["bool"]["minimum_should_match"] == 1
+        alternatives = required["bool"]["should"]
+    else:
+        alternatives = [required]
+    fields, kinds, ref = {}, set(), None
+    for alternative in alternatives:
+        shape, field, form, boost = _es_leaf(alternative)
+        if field == "refs":
+            ref = (form, boost)
+            continue
+        kinds.add("phrase" if shape == "phrase" else "word")
+        assert field not in fields, alternative  # one condition per field
+        fields[field] = (form, boost)
+    [kind] = kinds
+    if "bool" in bonus:
+        assert set(bonus["bool"]) == {"must"}, bonus  # all the words
+        terms = bonus["bool"]["must"]
+    else:
+        terms = [bonus]
+    spelled = {_es_leaf(t)[1:] for t in terms if _es_leaf(t)[0] == "term"}
+    assert len(spelled) == len(terms), bonus
+    return _unit(kind, [(field, *value) for field, value in fields.items()], spelled, ref)
+
+
+def _es_meaning(q):
+    """What an Elasticsearch query clause means, in the form above."""
+    [(kind, spec)] = q.items()
+    if kind != "bool":
+        return _es_leaf(q)
+    if "must" in spec and "should" in spec:
+        # A word or phrase: `should` beside `must`, minimum_should_match left at its default (0), adds score only.
+        assert set(spec) == {"must", "should"}, spec
+        [required], [bonus] = spec["must"], spec["should"]
+        return _es_unit(required, bonus)
+    assert set(spec) == {"should", "minimum_should_match"} and spec["minimum_should_match"] == 1, spec
+    return ("any", _bag(_es_meaning(c) for c in spec["should"]))
+
+
+def _es_all(clauses):
+    return _es_meaning(clauses[0]) if len(clauses) == 1 else ("all", _bag(_es_meaning(c) for c in clauses))
 
 
 @pytest.mark.parametrize(
@@ -416,13 +586,48 @@ def _es_shape(q):
         "Le Minh Khai OR Phạm Minh Chính reform",
         '"chính phủ" документов 101/2023/QH15',
         "e-government OR Ле Минь Кхай",
+        'Documents Кхай hà hà -reforms -"draft law"',
     ],
 )
-def test_the_engine_query_has_the_shape_fields_forms_and_boosts_of_the_whoosh_query(q):
+def test_the_engine_query_means_what_the_whoosh_query_means(q):
     parsed = parse.expand_aliases(parse.parse(q), TABLE)
-    whoosh = _whoosh_shape(parse.positive_query(parsed, TABLE))
-    query = es.find_body(EngineRequest(parsed=parsed, aliases=TABLE), ["archive.article"])["query"]
-    assert _es_shape({"bool": {"must": query["bool"]["must"]}}) == whoosh
+    query = es.find_body(EngineRequest(parsed=parsed, aliases=TABLE), ["archive.article"])["query"]["bool"]
+    whoosh = _whoosh_meaning(parse.positive_query(parsed, TABLE))
+    assert _es_all(query["must"]) == whoosh
+    excluded = parse.excluded_query(parsed)
+    if excluded is None:
+        assert "must_not" not in query
+    else:
+        assert ("any", _bag(_es_meaning(c) for c in query["must_not"])) == _whoosh_meaning(excluded)
+
+
+def test_meanings_tell_the_stem_fields_the_spelling_and_phrases_apart():
+    """What the comparison above sees, spelled out for one word of each language and one phrase."""
+    [documents] = parse.parse("Documents").required
+    fields = [("text", "documents", 1.0), ("title", "documents", 2.0), ("text_en", "document", 1.0)]
+    meaning = _unit("word", [*fields, ("text_ru", "documents", 1.0)], [("exact", "documents", 1.5)])
+    assert _whoosh_meaning(parse.clause_query(documents, TABLE)) == meaning
+    assert _es_meaning(es.clause_query(documents, TABLE)) == meaning
+    [russian] = parse.parse("документов").required
+    [whoosh_fields, es_fields] = [
+        _whoosh_meaning(parse.clause_query(russian, TABLE))[2],
+        _es_meaning(es.clause_query(russian, TABLE))[2],
+    ]
+    assert whoosh_fields == es_fields
+    assert ("text_ru", "документ", 1.0) in es_fields and ("text_en", "документов", 1.0) in es_fields
+    [chinh_phu] = parse.parse('"Chính phủ"').required
+    fields = [("text", ("chinh", "phu"), 1.0), ("title", ("chinh", "phu"), 2.0)]
+    meaning = _unit("phrase", fields, [("exact", "chính", 3.0), ("exact", "phủ", 3.0)])
+    assert _whoosh_meaning(parse.clause_query(chinh_phu, TABLE)) == meaning
+    assert _es_meaning(es.clause_query(chinh_phu, TABLE)) == meaning
+    # A stem field dropped would not mean the same; the spelling made required is no word or phrase at all.
+    dropped = es.clause_query(documents, TABLE)
+    dropped["bool"]["must"][0]["bool"]["should"].pop()
+    assert _es_meaning(dropped) != _whoosh_meaning(parse.clause_query(documents, TABLE))
+    required = es.clause_query(chinh_phu, TABLE)
+    required["bool"]["minimum_should_match"] = 1
+    with pytest.raises(AssertionError):
+        _es_meaning(required)
 
 
 def test_selections_are_a_post_filter_and_each_facet_is_counted_under_the_others():
@@ -495,16 +700,26 @@ QUERY_PARAMS = {
 }
 
 
-def _check_query(query):
-    """Fails unless `query` is made of documented ES 7 / OpenSearch query DSL clauses on suitable fields."""
+def _check_query(query, scoring_only=False):
+    """Fails unless `query` is made of documented ES 7 / OpenSearch query DSL clauses on suitable fields.
+
+    `scoring_only`: the clause is a `should` beside `must` or `filter`, which (minimum_should_match defaulting to
+    0 there) adds to the score without deciding what matches.
+    """
     [(kind, spec)] = query.items()
     if kind == "bool":
         assert set(spec) <= {"must", "should", "must_not", "filter", "minimum_should_match", "boost"}, spec
-        for occur in ("must", "should", "must_not", "filter"):
-            for clause in spec.get(occur, []):
-                _check_query(clause)
+        decided = "must" in spec or "filter" in spec
         if "should" in spec:
-            assert spec.get("minimum_should_match") == 1  # not optional: OR of alternatives
+            if decided:
+                assert "minimum_should_match" not in spec, spec  # optional: adds to the score only
+            else:
+                assert spec.get("minimum_should_match") == 1, spec  # not optional: OR of alternatives
+        for occur in ("must", "must_not", "filter"):
+            for clause in spec.get(occur, []):
+                _check_query(clause, scoring_only)
+        for clause in spec.get("should", []):
+            _check_query(clause, scoring_only or decided)
     elif kind == "match_all":
         assert spec == {}
     elif kind == "multi_match":
@@ -515,6 +730,11 @@ def _check_query(query):
         if kind in ("match", "match_phrase"):
             assert ARTICLE_MAPPING[field]["type"] == "text", field
             assert isinstance(params["query"], str)
+            if field == "exact":
+                # Words as written, without positions (as in the Whoosh index): one word at a time, and only
+                # to rank the articles that spell it so above the others, never to decide a match.
+                assert kind == "match" and len(params["query"].split()) == 1, query
+                assert scoring_only, query
         else:
             assert kind in ("term", "terms", "range"), kind
             assert ARTICLE_MAPPING[field]["type"] in ("keyword", "long"), field

@@ -128,8 +128,9 @@ def index_terms(kind, text):
 
 
 def words(text):
-    """Lowercased NFC words of `text` with their character spans: [(word, start, end)]."""
-    return [(t.text, t.startchar, t.endchar) for t in _word_analyzer(text, chars=True)]
+    """Lowercased NFC words of `text` with their character spans in its NFC form: [(word, start, end)].
+    What `_word_analyzer` gives, without a Token object per word."""
+    return [(m.group().lower(), m.start(), m.end()) for m in _WORD_RE.finditer(nfc(text))]
 
 
 def forms(word):

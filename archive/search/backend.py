@@ -269,7 +269,7 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         final = facets.apply(snap, scoped, request.filters)
         wanted = request.offset + request.limit
         if request.sort == "relevance" and positive is not None:
-            ranked = _ranked(searcher, snap, positive, final, wanted)
+            ranked = _ranked(searcher, snap, positive, final, wanted, everything=matched)
         else:
             ordered = snap.newest if request.sort != "oldest" else reversed(snap.newest)
             ranked = snap.first_per_story(ordered, final, wanted)
@@ -384,13 +384,14 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         self.clear()
 
 
-def _ranked(searcher, snap, query, allowed, wanted):
+def _ranked(searcher, snap, query, allowed, wanted, everything):
     """The best-scored documents among `allowed`, one per story, at least `wanted` of them when there are.
 
     Only the top of the ranking is scored (Whoosh skips blocks that cannot reach it); when stories with
     several matching variants use up the top, it is widened until enough stories are found.
     """
-    mask = facets.Mask(allowed, snap.size)
+    # Without a filter Whoosh can skip the postings blocks that cannot reach the top.
+    mask = facets.Mask(allowed, snap.size) if allowed != everything else None
     limit = max(wanted * 2, 50)
     while True:
         hits = searcher.search(query, limit=limit, filter=mask)

@@ -24,10 +24,22 @@ Every analyzer tokenizes like Whoosh's `\\w+` (runs of letters, digits and under
 `asciifolding` filter (Latin, including all Vietnamese letters) plus й/ё, which asciifolding leaves
 alone and `archive.text.fold` folds; no plugin is needed.
 
+The fields hold what archive/search_indexes.py puts in them, in both engines: `text` every article's own
+text and its tags' names (officials in every spelling, topics), `title` its title, `exact` its own words as
+written, `text_en`/`text_ru` an English/Russian article's own text. The Whoosh index keeps positions only in
+`text` and `title`, and in `text_en`/`text_ru` only the stems that differ from their word (its query looks
+for a stem in `text` too); here the stem fields hold every word's stem, which finds the same articles of that
+language. (Whoosh's `text` look-up also finds a stem that is a word of another language's article or of a
+tag name: `reforms` finds an article tagged *Administrative reform* there, not here.)
+
 Searching (`find`). The parsed query (archive/search/parse.py) becomes a `bool` query clause by clause,
-as the Whoosh query is built: each word or phrase is a `match`/`match_phrase` in every field of
-FIELD_BOOSTS (the engine analyzes it as it analyzed the documents), ORed alternatives and an official's
-other spellings are `should` clauses, excluded terms `must_not`. A listing page's `base` filters, the date
+as the Whoosh query is built: a word is a `match` in `text`, `title`, `text_en` and `text_ru` (each field's
+analyzer folds or stems it as it did the documents), a phrase a `match_phrase` in `text` and `title` (folded,
+unstemmed), a legal number also a `term` on `refs`; one of them must match. The words as typed, each a
+`match` in `exact`, are a `should` beside that `must`: they add to the score of the articles that spell them
+so, and never decide a match. Boosts are parse.weights'. ORed alternatives and an official's tag and other
+spellings are `should` clauses with `minimum_should_match: 1`, excluded terms `must_not`. A listing page's
+`base` filters, the date
 range and the `hidden` articles narrow everything, counts included. The reader's facet selections go to
 `post_filter` and every facet is counted in an aggregation filtered by the *other* facets' selections
 (`build_faceted_body`): the counting rule of engine.py. `collapse` on `story` returns one entry per story,

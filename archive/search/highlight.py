@@ -7,6 +7,8 @@ This uses the index's own analysis (archive/search/analysis.py), which haystack'
 not, and it never emits unescaped stored text (haystack's `{% highlight %}` does).
 """
 
+from functools import lru_cache
+
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -24,6 +26,11 @@ def _keys(f, language):
     if language in STEMMED:
         keys.add((language, f[f"text_{language}"]))
     return keys
+
+
+@lru_cache(maxsize=50_000)
+def _word_keys(word, language):
+    return frozenset(_keys(forms(word), language))
 
 
 class Marker:
@@ -50,10 +57,11 @@ class Marker:
                 first.setdefault(key, set()).add(n)
         # Per distinct word (texts repeat their words): its keys, and the sequences it may start.
         seen = {}
+        starts = first.keys()
         for word, _, _ in tokens:
             if word not in seen:
-                keys = frozenset(_keys(forms(word), language))
-                seen[word] = (keys, set().union(*(first.get(key, ()) for key in keys)))
+                keys = _word_keys(word, language)
+                seen[word] = (keys, set().union(*(first[key] for key in keys & starts)) if keys & starts else ())
         text_keys = [seen[word][0] for word, _, _ in tokens]
         found = []
         for i, (word, _, _) in enumerate(tokens):

