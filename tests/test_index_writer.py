@@ -321,3 +321,44 @@ def test_bulk_import_queues_every_new_article(index, tmp_path):
     assert found("budget")[1] == 3
     assert not IndexChange.objects.pending().exists()
     assert Article.objects.count() == 3
+
+
+def test_commits_never_merge_and_the_idle_writer_merges_small_segments_a_few_at_a_time(index):
+    from archive.search import backend as engine
+
+    articles = []
+    for n in range(6):
+        articles.append(make_article(title=f"Report {n}"))
+        indexing.drain()  # one commit each
+    be = indexing.backend()
+    segments = len(be.open_index(be.live_dir())._segments())
+    assert segments >= 6
+    assert indexing.compact() is True
+    after = len(be.open_index(be.live_dir()).refresh()._segments())
+    assert after <= segments - engine.MERGE_MIN_SEGMENTS + 1
+    assert found("report")[1] == 6 and not indexing.compare()
+    while indexing.compact():
+        pass
+    assert len(be.open_index(be.live_dir()).refresh()._segments()) < engine.MERGE_MIN_SEGMENTS
+
+
+@pytest.mark.parametrize("how", ["rebuild", "auto"])
+def test_a_large_import_rebuilds_the_index_instead_of_applying_each_change(index, tmp_path, monkeypatch, how):
+    from django.core.management import call_command
+
+    from archive.management.commands import import_articles
+
+    monkeypatch.setattr(import_articles, "REBUILD_FROM", 2)
+    before = indexing.backend().live_dir()
+    source = tmp_path / "a.jsonl"
+    source.write_text(
+        "\n".join(
+            f'{{"title": "Report {n}", "body": "Text number {n} about the budget.", "language": "en"}}'
+            for n in range(3)
+        ),
+        encoding="utf-8",
+    )
+    call_command("import_articles", str(source), "--index", how, verbosity=0)
+    assert indexing.backend().live_dir() != before  # a new generation, swapped in
+    assert found("budget")[1] == 3
+    assert not IndexChange.objects.pending().exists() and not indexing.compare()

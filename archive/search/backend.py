@@ -91,6 +91,35 @@ FIELD_TYPES = {
 }
 
 
+# Whoosh's default merge policy merges at every commit whatever its heuristic says, up to the whole index
+# (seconds to minutes at archive scale), while holding the lock an editor's change waits for. Here commits
+# never merge; the index writer merges when it is idle, a few small segments at a time (`compact`), and a
+# rebuild (which never blocks the live index) writes a compact index.
+MERGE_LIMIT = 1000  # documents per merge: about as long to write as a batch of imported articles
+MERGE_MIN_SEGMENTS = 4
+
+
+def merge_small_segments(writer, segments):
+    """Merge policy: the smallest segments, together at most MERGE_LIMIT documents, when there are at least
+    MERGE_MIN_SEGMENTS of them. Returns the segments left as they are."""
+    from whoosh.reading import SegmentReader
+
+    ordered = sorted(segments, key=lambda s: s.doc_count_all())
+    chosen, total = [], 0
+    for segment in ordered:
+        if total + segment.doc_count_all() > MERGE_LIMIT:
+            break
+        chosen.append(segment)
+        total += segment.doc_count_all()
+    if len(chosen) < MERGE_MIN_SEGMENTS:
+        return segments
+    for segment in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in chosen]
+
+
 class ProcessSearcher:
     """The one searcher of this process for one configured index path, plus data derived from it.
 
@@ -303,16 +332,21 @@ class GazetteWhooshBackend(WhooshSearchBackend):
 
     # Writing --------------------------------------------------------------------------------------
 
-    def writer(self, directory=None, timeout=WRITE_TIMEOUT):
+    def writer(self, directory=None, timeout=WRITE_TIMEOUT, procs=1):
         """A writer on the live index (or on `directory`), holding its lock; LockError after `timeout`.
 
-        When a rebuild swaps the live index while this waits for the lock, it writes to the new one.
+        When a rebuild swaps the live index while this waits for the lock, it writes to the new one. With
+        `procs` > 1, documents are analysed and written by that many processes, each making its own segment.
         """
         deadline = time.monotonic() + timeout
+        options = {"procs": procs, "multisegment": True, "batchsize": 250} if procs > 1 else {}
         while True:
             target = Path(directory) if directory else self.live_dir()
             writer = self.open_index(target).writer(
-                timeout=max(deadline - time.monotonic(), 0.0), limitmb=self.WRITER_LIMITMB, compound=False
+                timeout=max(deadline - time.monotonic(), 0.0),
+                limitmb=self.WRITER_LIMITMB,
+                compound=False,
+                **options,
             )
             if directory or self.live_dir() == target:
                 return writer
@@ -348,11 +382,26 @@ class GazetteWhooshBackend(WhooshSearchBackend):
                             writer.delete_document(docnum)
             for doc in docs:
                 writer.add_document(**doc)
-            writer.commit()
+            writer.commit(merge=False)
         except BaseException:
             with suppress(Exception):  # give the lock back, even after a failed commit
                 writer.cancel()
             raise
+
+    def compact(self, timeout=WRITE_TIMEOUT):
+        """Merge a few small segments (merge_small_segments). Returns whether anything was merged."""
+        index = self.open_index(self.live_dir())
+        before = len(index._segments())
+        if before < MERGE_MIN_SEGMENTS:
+            return False
+        writer = self.writer(timeout=timeout)
+        try:
+            writer.commit(mergetype=merge_small_segments)
+        except BaseException:
+            with suppress(Exception):
+                writer.cancel()
+            raise
+        return len(index.refresh()._segments()) < before
 
     def prepare(self, index, obj):
         """The Whoosh document of one object, or None when the SearchIndex skips it."""

@@ -39,11 +39,10 @@ unstemmed), a legal number also a `term` on `refs`; one of them must match. The 
 `match` in `exact`, are a `should` beside that `must`: they add to the score of the articles that spell them
 so, and never decide a match. Boosts are parse.weights'. ORed alternatives and an official's tag and other
 spellings are `should` clauses with `minimum_should_match: 1`, excluded terms `must_not`. A listing page's
-`base` filters, the date
-range and the `hidden` articles narrow everything, counts included. The reader's facet selections go to
-`post_filter` and every facet is counted in an aggregation filtered by the *other* facets' selections
-(`build_faceted_body`): the counting rule of engine.py. `collapse` on `story` returns one entry per story,
-its best variant under the requested sort. Limits, inherent to these engines:
+`base` filters, the date range and the `hidden` articles narrow everything, counts included. The reader's
+facet selections go to `post_filter` and every facet is counted in an aggregation filtered by the *other*
+facets' selections (`build_faceted_body`): the counting rule of engine.py. `collapse` on `story` returns one
+entry per story, its best variant under the requested sort. Limits, inherent to these engines:
 - `groups` (stories, hence the number of pages) comes from a `cardinality` aggregation: close to exact up to
   40,000 stories (its highest `precision_threshold`), a close estimate beyond (never above `count`);
 - no entry past the 10,000th (`index.max_result_window`): a page beyond it is empty, counts still come;

@@ -15,6 +15,7 @@
 
 import datetime
 import logging
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -35,7 +36,10 @@ BULK_BATCH = 250
 # Changes applied this long before a rebuild began are replayed into the new index too: the writer may run on
 # another machine, whose clock may differ a little.
 REPLAY_MARGIN = datetime.timedelta(minutes=1)
-RETENTION = datetime.timedelta(days=1)  # applied changes are kept this long (for replays), then pruned
+RETENTION = datetime.timedelta(days=1)
+# A rebuild analyses and writes with this many processes (each makes a segment of its own): it holds no lock
+# the live index needs, so it may use every core.
+REBUILD_PROCS = max(min(os.cpu_count() or 1, 4), 1)  # applied changes are kept this long (for replays), then pruned
 
 
 def backend():
@@ -101,6 +105,14 @@ def apply_pending(limit=BATCH, timeout=None, bulk_limit=BULK_BATCH):
     be.commit(writer, *_documents({row[1] for row in rows}, be, index, writer))
     IndexChange.objects.filter(id__in=[row[0] for row in rows]).update(applied=timezone.now())
     return len(rows)
+
+
+def compact(timeout=None):
+    """While idle: merge a few small index segments, if the engine has any to merge. Returns whether it did."""
+    be = backend()
+    if not hasattr(be, "compact"):
+        return False
+    return be.compact(**({"timeout": timeout} if timeout is not None else {}))
 
 
 def drain(until=None, timeout=None, progress=None, **limits):
@@ -245,7 +257,7 @@ def compare(directory=None):
 # Rebuilding --------------------------------------------------------------------------------------
 
 
-def rebuild(batch_size=1000, progress=None, lock_timeout=600.0):
+def rebuild(batch_size=1000, progress=None, lock_timeout=600.0, procs=None):
     """Fill a new generation from the database and swap it in. Returns the number of articles indexed.
 
     Searches answer from the live index until the swap. The index writer goes on applying changes to the
@@ -255,13 +267,14 @@ def rebuild(batch_size=1000, progress=None, lock_timeout=600.0):
     pending (so committed) when the rebuild began are in the articles it read, and are marked applied.
     """
     be, index = backend(), article_index()
+    procs = procs or REBUILD_PROCS
     started = timezone.now()
     # Changes committed by now are in the articles read below: the new generation needs no more of them.
     covered = list(IndexChange.objects.pending().values_list("id", flat=True))
     directory = be.new_generation()
     queryset = index.index_queryset().order_by("pk")
     count, last_pk = 0, 0
-    writer = be.writer(directory)
+    writer = be.writer(directory, procs=procs)
     try:
         while True:
             batch = list(queryset.filter(pk__gt=last_pk)[:batch_size])

@@ -1,17 +1,15 @@
 """Import articles from files, folders, zips and JSON Lines. See DESIGN "Stable interface"."""
 
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from archive.ingest.formats import Limits, iter_paths
 from archive.ingest.pipeline import Importer, summarize
+from archive.models import Article
 from archive.search import indexing
 
 
@@ -56,24 +54,9 @@ def count_inputs(paths):
     return total
 
 
-BACKGROUND_FROM = 2000  # articles: below this, indexing at the end costs less than starting a process
 # A command may wait for the index lock as long as another writer takes to commit a large batch.
 COMMAND_LOCK_WAIT = 600
-
-
-def start_background_writer():
-    command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_indexer", "--exit-with-parent"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)  # noqa: S603 (our own command)
-
-
-def stop_background_writer(process):
-    process.terminate()  # it finishes the batch at hand
-    try:
-        process.wait(timeout=120)
-    except subprocess.TimeoutExpired:
-        process.kill()  # safe at any point: what it had not marked applied stays pending
-        process.wait()
+REBUILD_FROM = 2000  # articles imported: below this, applying them one by one is quicker than a rebuild
 
 
 class Command(BaseCommand):
@@ -86,24 +69,19 @@ class Command(BaseCommand):
         parser.add_argument("--progress", action="store_true", help="Show a progress bar even when not on a TTY.")
         parser.add_argument("--batch-size", type=int, default=500, help="Articles per database batch.")
         parser.add_argument(
-            "--index-while-importing",
-            choices=["auto", "yes", "no"],
+            "--index",
+            choices=["auto", "queue", "rebuild"],
             default="auto",
-            help=f"Index in a second process while the import runs (auto: from {BACKGROUND_FROM} articles on).",
+            help="How to index what was imported: apply the queued changes, or rebuild the whole index (auto: "
+            "rebuild when the import holds more than a third of the archive and at least 2,000 articles).",
         )
 
-    def handle(self, *args, paths, dry_run, draft, progress, batch_size, index_while_importing, verbosity, **options):
+    def handle(self, *args, paths, dry_run, draft, progress, batch_size, index, verbosity, **options):
         missing = [p for p in paths if not Path(p).exists()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
         show = progress or sys.stderr.isatty()
-        expected = count_inputs(paths) if show or index_while_importing == "auto" else 0
-        bar = Progress(self.stderr._out, expected if show else 0, show)
-        background = not dry_run and (
-            index_while_importing == "yes" or (index_while_importing == "auto" and expected >= BACKGROUND_FROM)
-        )
-        # The import uses one core; a second process indexes what it has committed meanwhile.
-        writer = start_background_writer() if background else None
+        bar = Progress(self.stderr._out, count_inputs(paths) if show else 0, show)
         importer = Importer(publish="none" if draft else "all", dry_run=dry_run, batch_size=max(batch_size, 1))
         started = time.monotonic()
         # Counted as they come rather than kept: a 100k-line import need not hold 100k outcomes.
@@ -119,16 +97,8 @@ class Command(BaseCommand):
         total = sum(counts.values())
         elapsed = time.monotonic() - started
         indexed = time.monotonic()
-        if writer is not None:
-            stop_background_writer(writer)
         if not dry_run:
-            # What was imported is searchable when the command exits: apply what is still queued (an index
-            # writer running beside it may take some of it; the index lock keeps the two in turn).
-            indexing.drain(until=indexing.last_change_id(), timeout=COMMAND_LOCK_WAIT)
-            if connection.vendor == "sqlite":
-                # Fresh statistics for SQLite's query planner after a bulk change (PostgreSQL keeps its own).
-                with connection.cursor() as cursor:
-                    cursor.execute("PRAGMA optimize")
+            self._index(index, counts["created"] + counts["updated"])
         indexed = time.monotonic() - indexed
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(
@@ -138,6 +108,23 @@ class Command(BaseCommand):
         )
         if counts["failed"]:
             sys.exit(1)
+
+    def _index(self, how, changed):
+        """What was imported is searchable when the command exits."""
+        if connection.vendor == "sqlite":
+            # Fresh statistics for SQLite's query planner after a bulk change (PostgreSQL keeps its own).
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA optimize")
+        published = Article.objects.published().count()
+        large = changed >= REBUILD_FROM and changed * 3 > published
+        if how == "rebuild" or (how == "auto" and large and hasattr(indexing.backend(), "swap_in")):
+            # A new index written by every core costs less than this many changes one by one, and never holds
+            # the live index's lock for long (an editor's change meanwhile shows as usual).
+            indexing.rebuild()
+            return
+        # An index writer running beside this command may take some of the changes; the lock keeps the two
+        # in turn.
+        indexing.drain(until=indexing.last_change_id(), timeout=COMMAND_LOCK_WAIT)
 
     def _report(self, outcome, bar):
         if bar.enabled:

@@ -40,6 +40,8 @@ class Command(BaseCommand):
         while not self.stopping:
             try:
                 applied = indexing.apply_pending(**limits)
+                # Idle: merge small segments, one short step at a time, between looks at the queue.
+                merged = not applied and indexing.compact(timeout=0.5)
             except Exception:
                 # The database or the index is unavailable for now: nothing is lost, the changes stay pending.
                 self.stderr.write("index writer: could not apply changes; retrying", ending="\n")
@@ -54,7 +56,7 @@ class Command(BaseCommand):
                 last_prune = time.monotonic()
             if exit_with_parent and os.getppid() != parent:
                 break
-            if not applied:
+            if not applied and not merged:
                 close_old_connections()
                 time.sleep(poll)
         if verbosity:
