@@ -57,3 +57,15 @@ def whoosh_index(tmp_path, settings):
     yield reindex
     info["PATH"] = original
     connections.reload("default")
+
+
+@pytest.fixture
+def seeds(whoosh_index):
+    """The seed articles (tests/search_seeds.py), indexed, with a fresh alias table."""
+    from archive.search import aliases
+    from tests.search_seeds import make_seed_articles
+
+    aliases.invalidate()
+    articles = make_seed_articles()
+    whoosh_index()
+    return articles

@@ -2,20 +2,11 @@
 
 import pytest
 
-from archive.search import aliases, query
-from tests.search_seeds import make_seed_articles
+from archive.search import query
 
 pytestmark = pytest.mark.django_db
 
 RESULT_KEYS = {"id", "url", "title", "language", "published", "officials", "topics", "story", "variants", "snippet"}
-
-
-@pytest.fixture
-def seeds(whoosh_index):
-    aliases.invalidate()
-    articles = make_seed_articles()
-    whoosh_index()
-    return articles
 
 
 def api(client, **params):

@@ -9,19 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.models import Article, Story
-from archive.search import aliases, query
+from archive.search import query
 from tests.factories import make_article, make_story
-from tests.search_seeds import make_seed_articles
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeds(whoosh_index):
-    aliases.invalidate()
-    articles = make_seed_articles()
-    whoosh_index()
-    return articles
 
 
 def run(**params):

@@ -4,19 +4,9 @@ import re
 
 import pytest
 
-from archive.search import aliases
 from tests.factories import make_article
-from tests.search_seeds import make_seed_articles
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeds(whoosh_index):
-    aliases.invalidate()
-    articles = make_seed_articles()
-    whoosh_index()
-    return articles
 
 
 def page(client, **params):

@@ -5,19 +5,10 @@ import datetime
 import pytest
 
 from archive.models import Status
-from archive.search import aliases, query
+from archive.search import query
 from tests.factories import make_article
-from tests.search_seeds import make_seed_articles
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeds(whoosh_index):
-    aliases.invalidate()
-    articles = make_seed_articles()
-    whoosh_index()
-    return articles
 
 
 def search(q="", **params):

@@ -236,7 +236,6 @@ class Importer:
         self.today = today or datetime.date.today()
         self.gazetteer = Gazetteer()
         self.stories = StoryIndex()
-        self.changed_ids = []  # created or updated, for the search index
         # What this run has written, so that later batches see it. Dicts, in insertion order, so that a batch
         # that fails can be taken back out (see _save).
         self._slugs = {}  # slug -> None, this run
@@ -438,7 +437,6 @@ class Importer:
             self._hashes[item.content_hash] = article.pk
             if item.source_url:
                 self._urls[item.source_url] = article.pk
-            self.changed_ids.append(article.pk)
 
     def _keep_old_slugs(self, pairs):
         """Former slugs from an export, so that old links keep redirecting after a round trip."""
@@ -500,7 +498,6 @@ class Importer:
         except IntegrityError as error:
             return Outcome(item.name, "failed", f"cannot update article {article.pk}: {error}")
         self._hashes[item.content_hash] = article.pk
-        self.changed_ids.append(article.pk)
         return self._outcome(item, "updated", article.pk, article=article)
 
     def _created_outcome(self, article):

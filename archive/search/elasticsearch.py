@@ -72,7 +72,7 @@ from archive.search.analysis import forms, words
 from archive.search.engine import FACETS, EngineResult
 from archive.search.facets import DEPENDENT, FACET_FIELDS
 from archive.search.parse import FIELD_BOOSTS, OFFICIAL_BOOST, REF_BOOST, weights
-from archive.search.suggest import MAX_WORDS, _same_case
+from archive.search.suggest import MAX_WORDS, rewrite
 
 # Facet buckets returned per facet; Elasticsearch's default (10) would hide officials and topics.
 FACET_SIZE = 500
@@ -400,18 +400,13 @@ def suggestion_from(text, candidates, raw):
                     return option["text"]
         return None
 
-    pieces, pos, changed = [], 0, False
+    replacements = []
     for i, (word, folded, start, end) in enumerate(candidates):
         if known.get(str(i), {}).get("doc_count", 0):
             continue
         better = (closest(f"exact_{i}", word) if word != folded else None) or closest(f"text_{i}", folded)
-        if better:
-            pieces += [text[pos:start], _same_case(text[start:end], better)]
-            pos, changed = end, True
-    if not changed:
-        return None
-    pieces.append(text[pos:])
-    return "".join(pieces)
+        replacements.append((start, end, better))
+    return rewrite(text, replacements)
 
 
 # Writing and checking --------------------------------------------------------------------------------

@@ -36,10 +36,10 @@ BULK_BATCH = 250
 # Changes applied this long before a rebuild began are replayed into the new index too: the writer may run on
 # another machine, whose clock may differ a little.
 REPLAY_MARGIN = datetime.timedelta(minutes=1)
-RETENTION = datetime.timedelta(days=1)
+RETENTION = datetime.timedelta(days=1)  # applied changes are kept this long (for replays), then pruned
 # A rebuild analyses and writes with this many processes (each makes a segment of its own): it holds no lock
 # the live index needs, so it may use every core.
-REBUILD_PROCS = max(min(os.cpu_count() or 1, 4), 1)  # applied changes are kept this long (for replays), then pruned
+REBUILD_PROCS = max(min(os.cpu_count() or 1, 4), 1)
 
 
 def backend():

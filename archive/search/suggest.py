@@ -30,17 +30,26 @@ def suggestion(searcher, text):
         found = correctors[field].suggest(word, limit=1, maxdist=2, prefix=1)
         return found[0] if found and found[0] != word else None
 
-    pieces, pos, changed = [], 0, False
+    replacements = []
     for word, start, end in words(text)[:MAX_WORDS]:
         known = forms(word)
         folded = known["text"]
         if len(folded) < 3 or folded.isdigit() or any(reader.doc_frequency(f, t) for f, t in known.items()):
             continue
         better = (closest("exact", word) if word != folded else None) or closest("text", folded)
+        replacements.append((start, end, better))
+    return rewrite(text, replacements)
+
+
+def rewrite(text, replacements):
+    """`text` with each (start, end, better word or None) replaced in the case it was typed; None when
+    nothing is."""
+    pieces, pos = [], 0
+    for start, end, better in replacements:
         if better:
             pieces += [text[pos:start], _same_case(text[start:end], better)]
-            pos, changed = end, True
-    if not changed:
+            pos = end
+    if not pieces:
         return None
     pieces.append(text[pos:])
     return "".join(pieces)
