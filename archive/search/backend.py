@@ -95,7 +95,7 @@ FIELD_TYPES = {
 # (seconds to minutes at archive scale), while holding the lock an editor's change waits for. Here commits
 # never merge; the index writer merges when it is idle, a few small segments at a time (`compact`), and a
 # rebuild (which never blocks the live index) writes a compact index.
-MERGE_LIMIT = 1000  # documents per merge: about as long to write as a batch of imported articles
+MERGE_LIMIT = 500  # documents per merge: about as long to write as a few batches of imported articles
 MERGE_MIN_SEGMENTS = 4
 
 
@@ -298,7 +298,10 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         final = facets.apply(snap, scoped, request.filters)
         wanted = request.offset + request.limit
         if request.sort == "relevance" and positive is not None:
-            ranked = _ranked(searcher, snap, positive, final, wanted, everything=matched)
+            ranking = parse.positive_query(request.parsed, request.aliases, ranking=True)
+            # The ranking query matches more than the search (phrases as words): then the filter is a must.
+            everything = matched if ranking == positive else None
+            ranked = _ranked(searcher, snap, ranking, final, wanted, everything)
         else:
             ordered = snap.newest if request.sort != "oldest" else reversed(snap.newest)
             ranked = snap.first_per_story(ordered, final, wanted)

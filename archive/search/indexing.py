@@ -30,9 +30,9 @@ from archive.search_indexes import official_key, signature, topic_key
 log = logging.getLogger(__name__)
 
 BATCH = 500  # editors' changes per commit
-# Imported articles per commit: enough to amortize a commit, few enough (about a second of work) that an
+# Imported articles per commit: enough to amortize a commit, few enough (under half a second of work) that an
 # editor's change waits little behind them.
-BULK_BATCH = 250
+BULK_BATCH = 100
 # Changes applied this long before a rebuild began are replayed into the new index too: the writer may run on
 # another machine, whose clock may differ a little.
 REPLAY_MARGIN = datetime.timedelta(minutes=1)

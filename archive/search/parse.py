@@ -24,6 +24,7 @@ from archive.search.analysis import forms, words
 
 OR = "OR"
 MAX_UNITS = 32  # words and phrases beyond this are ignored: bounded cost for any input
+RANKING_WORDS = 4  # distinct words of a phrase that rank the documents it matched
 
 # Query fields with their weights. `exact` keeps diacritics, so an exact-diacritic match scores above
 # a folded-only one; `title` favours articles whose title matches.
@@ -190,7 +191,7 @@ def weights(unit):
     return out
 
 
-def unit_query(unit, boost=1.0):
+def unit_query(unit, boost=1.0, ranking=False):
     """A word or phrase in every field that can hold it (see archive/search/analysis.py for what each holds).
 
     A word: its folded form in `text` and `title`, its English and Russian stems in `text_en`/`text_ru`
@@ -214,6 +215,10 @@ def unit_query(unit, boost=1.0):
             add(name, f[name], weight[name])
             add("text", f[name], weight[name])
         query = [wq.Term(name, term, boost=b) for (name, term), b in alternatives.items()]
+    elif ranking:
+        # To rank what is known to match, a few of its words are enough: positions are what makes phrases slow.
+        folded = list(dict.fromkeys(f["text"] for f in found))[:RANKING_WORDS]
+        query = [wq.And([wq.Term(name, w) for w in folded], boost=weight[name] * boost) for name in ("text", "title")]
     else:
         folded = [f["text"] for f in found]
         query = [wq.Phrase(name, folded, boost=weight[name] * boost) for name in ("text", "title")]
@@ -225,7 +230,7 @@ def unit_query(unit, boost=1.0):
     return wq.AndMaybe(query, bonus[0] if len(bonus) == 1 else wq.And(bonus))
 
 
-def _official_queries(unit, aliases):
+def _official_queries(unit, aliases, ranking=False):
     queries = []
     for slug in sorted(unit.officials):
         queries.append(wq.Term("officials", slug, boost=OFFICIAL_BOOST))
@@ -233,25 +238,31 @@ def _official_queries(unit, aliases):
         # enough (the typed spelling already gets the exact-diacritic boost).
         spellings = {tuple(forms(w)["text"] for w in spelling) for spelling in aliases.spellings.get(slug, ())}
         for words_ in sorted(spellings):
-            query = wq.Phrase("text", list(words_)) if len(words_) > 1 else wq.Term("text", words_[0])
+            if len(words_) == 1:
+                query = wq.Term("text", words_[0])
+            elif ranking:
+                query = wq.And([wq.Term("text", w) for w in list(dict.fromkeys(words_))[:RANKING_WORDS]])
+            else:
+                query = wq.Phrase("text", list(words_))
             query.boost = 0.5
             queries.append(query)
     return queries
 
 
-def clause_query(clause, aliases):
+def clause_query(clause, aliases, ranking=False):
     alternatives = []
     for unit in clause.units:
-        alternatives.append(unit_query(unit))
-        alternatives += _official_queries(unit, aliases)
+        alternatives.append(unit_query(unit, ranking=ranking))
+        alternatives += _official_queries(unit, aliases, ranking=ranking)
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
 
 
-def positive_query(parsed, aliases):
-    """The Whoosh query all required clauses must match, or None when there are none."""
+def positive_query(parsed, aliases, ranking=False):
+    """The Whoosh query all required clauses must match, or None when there are none. `ranking`: the same
+    with phrases as plain words, to score documents already known to match (it matches more)."""
     if not parsed.required:
         return None
-    parts = [clause_query(clause, aliases) for clause in parsed.required]
+    parts = [clause_query(clause, aliases, ranking) for clause in parsed.required]
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Apply what is pending, then exit.")
         parser.add_argument("--poll", type=float, default=0.2, help="Seconds between looks when idle.")
         parser.add_argument(
-            "--batch-size", type=int, help="Changes per index commit (default: 500 from editors, 250 imported)."
+            "--batch-size", type=int, help="Changes per index commit (default: 500 from editors, 100 imported)."
         )
         parser.add_argument(
             "--exit-with-parent", action="store_true", help="Exit when the process that started this one is gone."
