@@ -127,21 +127,20 @@ class Gazetteer:
 
     def resolve_officials(self, names):
         """Editor-given names (any alias, any script) to ids; returns (ids, unknown names)."""
-        ids, unknown = [], []
-        for name in names:
-            official_id = self.officials.get(fold_key(name))
-            if official_id is None:
-                unknown.append(name)
-            elif official_id not in ids:
-                ids.append(official_id)
-        return ids, unknown
+        return _resolve(names, self.officials)
 
     def resolve_topics(self, names):
-        ids, unknown = [], []
-        for name in names:
-            topic_id = self.topic_lookup.get(fold_key(name))
-            if topic_id is None:
-                unknown.append(name)
-            elif topic_id not in ids:
-                ids.append(topic_id)
-        return ids, unknown
+        """Editor-given topic slugs or names (any language) to ids; returns (ids, unknown names)."""
+        return _resolve(names, self.topic_lookup)
+
+
+def _resolve(names, lookup):
+    """Names to the distinct ids `lookup` (by fold_key) gives them, in order, and the names it does not know."""
+    ids, unknown = [], []
+    for name in names:
+        found = lookup.get(fold_key(name))
+        if found is None:
+            unknown.append(name)
+        elif found not in ids:
+            ids.append(found)
+    return ids, unknown

@@ -148,11 +148,6 @@ class ProcessSearcher:
                 self.generation = f"{real.name}:{self.searcher.reader().generation()}"
             return self.searcher, self.cache
 
-    def reset(self):
-        with self.lock:
-            self.searcher = None
-            self.cache = {}
-
 
 _searchers = {}
 _searchers_lock = threading.Lock()
@@ -168,10 +163,6 @@ class MatchAllParser(QueryParser):
 class GazetteWhooshBackend(WhooshSearchBackend):
     # Memory for the writer's in-memory segment before it spills to disk; Whoosh's default is 128.
     WRITER_LIMITMB = 256
-    # Segments are written as separate files, not Whoosh's default compound file: a reader of a compound file
-    # copies its postings and terms into private memory (BytesIO over the mmap), which cost every process
-    # about 13 MB per 1,000 articles and made opening a reader slow. Separate files are read through the OS
-    # page cache, shared by every process.
 
     def setup(self):
         path = Path(self.path)
@@ -335,19 +326,23 @@ class GazetteWhooshBackend(WhooshSearchBackend):
 
     # Writing --------------------------------------------------------------------------------------
 
-    def writer(self, directory=None, timeout=WRITE_TIMEOUT, procs=1):
+    def writer(self, directory=None, timeout=None, procs=1):
         """A writer on the live index (or on `directory`), holding its lock; LockError after `timeout`.
 
         When a rebuild swaps the live index while this waits for the lock, it writes to the new one. With
         `procs` > 1, documents are analysed and written by that many processes, each making its own segment.
         """
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (WRITE_TIMEOUT if timeout is None else timeout)
         options = {"procs": procs, "multisegment": True, "batchsize": 250} if procs > 1 else {}
         while True:
             target = Path(directory) if directory else self.live_dir()
             writer = self.open_index(target).writer(
                 timeout=max(deadline - time.monotonic(), 0.0),
                 limitmb=self.WRITER_LIMITMB,
+                # Separate files, not Whoosh's default compound file: a reader of a compound file copies its
+                # postings and terms into private memory (BytesIO over the mmap), which cost every process about
+                # 13 MB per 1,000 articles and made opening a reader slow. Separate files are read through the
+                # OS page cache, shared by every process.
                 compound=False,
                 **options,
             )
@@ -355,13 +350,13 @@ class GazetteWhooshBackend(WhooshSearchBackend):
                 return writer
             writer.cancel()
 
-    def hold_lock(self, timeout=WRITE_TIMEOUT):
+    def hold_lock(self, timeout=None):
         """The live index's write lock, held until `.release()`: writers wait meanwhile (LockError after `timeout`).
 
         Whoosh's own lock (a file lock, freed by the kernel if the holder dies), without a writer's temporary
         segment files.
         """
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (WRITE_TIMEOUT if timeout is None else timeout)
         while True:
             target = self.live_dir()
             lock = self.open_index(target).lock("WRITELOCK")
@@ -385,25 +380,18 @@ class GazetteWhooshBackend(WhooshSearchBackend):
                             writer.delete_document(docnum)
             for doc in docs:
                 writer.add_document(**doc)
-            writer.commit(merge=False)
         except BaseException:
-            with suppress(Exception):  # give the lock back, even after a failed commit
-                writer.cancel()
+            _give_back(writer)
             raise
+        _finish(writer, merge=False)
 
-    def compact(self, timeout=WRITE_TIMEOUT):
+    def compact(self, timeout=None):
         """Merge a few small segments (merge_small_segments). Returns whether anything was merged."""
         index = self.open_index(self.live_dir())
         before = len(index._segments())
         if before < MERGE_MIN_SEGMENTS:
             return False
-        writer = self.writer(timeout=timeout)
-        try:
-            writer.commit(mergetype=merge_small_segments)
-        except BaseException:
-            with suppress(Exception):
-                writer.cancel()
-            raise
+        _finish(self.writer(timeout=timeout), mergetype=merge_small_segments)
         return len(index.refresh()._segments()) < before
 
     def prepare(self, index, obj):
@@ -434,6 +422,20 @@ class GazetteWhooshBackend(WhooshSearchBackend):
 
     def delete_index(self):
         self.clear()
+
+
+def _give_back(writer):
+    with suppress(Exception):  # the lock is released even when cancelling fails
+        writer.cancel()
+
+
+def _finish(writer, **options):
+    """Commit; the lock is released either way."""
+    try:
+        writer.commit(**options)
+    except BaseException:
+        _give_back(writer)
+        raise
 
 
 def _ranked(searcher, snap, query, allowed, wanted, everything):

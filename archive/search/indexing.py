@@ -17,9 +17,10 @@ import datetime
 import logging
 import os
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from haystack import connections
 from haystack.utils import get_identifier
@@ -54,20 +55,25 @@ def identifier(pk):
     return get_identifier(f"archive.article.{pk}")
 
 
-def _documents(ids, be, index, writer):
-    """(documents of the published articles among `ids`, identifiers of the others). On failure, the writer's
-    lock is released."""
+@contextmanager
+def _released_on_error(writer):
+    """Whatever fails between taking a writer and committing it gives the index lock back."""
     try:
-        docs, found = [], set()
-        for article in index.index_queryset().filter(pk__in=ids):
-            doc = be.prepare(index, article)
-            if doc is not None:
-                docs.append(doc)
-                found.add(article.pk)
-        return docs, [identifier(pk) for pk in sorted(set(ids) - found)]
+        yield writer
     except BaseException:
         writer.cancel()
         raise
+
+
+def _documents(ids, be, index):
+    """(documents of the published articles among `ids`, identifiers of the others)."""
+    docs, found = [], set()
+    for article in index.index_queryset().filter(pk__in=ids):
+        doc = be.prepare(index, article)
+        if doc is not None:
+            docs.append(doc)
+            found.add(article.pk)
+    return docs, [identifier(pk) for pk in sorted(set(ids) - found)]
 
 
 def chunks(ids, size=BATCH):
@@ -80,8 +86,9 @@ def write(ids, directory=None, timeout=None):
     """Bring the entries of these articles in line with the database (no queue involved)."""
     be, index = backend(), article_index()
     for chunk in chunks({int(pk) for pk in ids}):
-        writer = be.writer(directory, **({"timeout": timeout} if timeout is not None else {}))
-        be.commit(writer, *_documents(chunk, be, index, writer))
+        with _released_on_error(be.writer(directory, timeout=timeout)) as writer:
+            changes = _documents(chunk, be, index)
+        be.commit(writer, *changes)
 
 
 def apply_pending(limit=BATCH, timeout=None, bulk_limit=BULK_BATCH):
@@ -91,18 +98,15 @@ def apply_pending(limit=BATCH, timeout=None, bulk_limit=BULK_BATCH):
     if not pending.exists():
         return 0
     be, index = backend(), article_index()
-    writer = be.writer(**({"timeout": timeout} if timeout is not None else {}))
-    try:
+    with _released_on_error(be.writer(timeout=timeout)) as writer:
         # Read under the lock: see the module docstring.
         rows = list(pending.order_by("bulk", "id").values_list("id", "article_id", "bulk")[: max(limit, bulk_limit)])
         rows = [row for row in rows if not row[2]][:limit] or rows[:bulk_limit]
-    except BaseException:
-        writer.cancel()
-        raise
+        changes = _documents({row[1] for row in rows}, be, index) if rows else None
     if not rows:
         writer.cancel()
         return 0
-    be.commit(writer, *_documents({row[1] for row in rows}, be, index, writer))
+    be.commit(writer, *changes)
     IndexChange.objects.filter(id__in=[row[0] for row in rows]).update(applied=timezone.now())
     return len(rows)
 
@@ -110,9 +114,7 @@ def apply_pending(limit=BATCH, timeout=None, bulk_limit=BULK_BATCH):
 def compact(timeout=None):
     """While idle: merge a few small index segments, if the engine has any to merge. Returns whether it did."""
     be = backend()
-    if not hasattr(be, "compact"):
-        return False
-    return be.compact(**({"timeout": timeout} if timeout is not None else {}))
+    return be.compact(timeout=timeout) if hasattr(be, "compact") else False
 
 
 def drain(until=None, timeout=None, progress=None, **limits):
@@ -165,10 +167,10 @@ def oldest_pending():
 
 
 def lag(now=None):
-    oldest = oldest_pending()
-    count = IndexChange.objects.pending().count() if oldest else 0
+    stats = IndexChange.objects.pending().aggregate(oldest=Min("created"), count=Count("id"))
+    oldest = stats["oldest"]
     seconds = max(((now or timezone.now()) - oldest).total_seconds(), 0.0) if oldest else 0.0
-    return Lag(count, round(seconds, 3))
+    return Lag(stats["count"], round(seconds, 3))
 
 
 def health():
@@ -274,8 +276,7 @@ def rebuild(batch_size=1000, progress=None, lock_timeout=600.0, procs=None):
     directory = be.new_generation()
     queryset = index.index_queryset().order_by("pk")
     count, last_pk = 0, 0
-    writer = be.writer(directory, procs=procs)
-    try:
+    with _released_on_error(be.writer(directory, procs=procs)) as writer:
         while True:
             batch = list(queryset.filter(pk__gt=last_pk)[:batch_size])
             if not batch:
@@ -289,17 +290,14 @@ def rebuild(batch_size=1000, progress=None, lock_timeout=600.0, procs=None):
             if progress:
                 progress(count)
         writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
 
+    # Corrected before taking the live lock: comparing reads every article, and the writer should not wait
+    # for that. Whatever the writer applies from now on is replayed below, under the lock.
+    write(compare(directory).ids, directory)
     live = be.hold_lock(timeout=lock_timeout)
     try:
         recent = IndexChange.objects.filter(applied__gte=started - REPLAY_MARGIN)
-        replay = set(recent.values_list("article_id", flat=True))
-        replay |= set(compare(directory).ids)
-        if replay:
-            write(replay, directory)
+        write(set(recent.values_list("article_id", flat=True)), directory)
         be.swap_in(directory)
         for chunk in chunks(covered):
             IndexChange.objects.filter(id__in=chunk).update(applied=timezone.now())

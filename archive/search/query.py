@@ -17,14 +17,13 @@ from django.utils.translation import gettext as _
 from archive.models import Article, Language, Official, Topic
 from archive.search import aliases, highlight, indexing, parse, suggest
 from archive.search.analysis import plain_text
-from archive.search.engine import EngineRequest
+from archive.search.engine import FACETS, EngineRequest
 from archive.search.forms import MULTI, SearchForm
 from archive.search.indexing import backend
 
 PAGE_SIZE = 20
 SNIPPET_WINDOW = 4000  # characters of lead and body searched for the snippet
 ORDER = ("q", "language", "official", "topic", "year", "month", "from", "to", "sort", "page")
-FACET_NAMES = ("language", "official", "topic", "year", "month")
 
 
 @dataclass
@@ -260,7 +259,7 @@ def _month_name(month):
 def _facet_values(result, counts):
     """Per facet, the values worth showing (count > 0 or selected), each with its links."""
     out = {}
-    for facet in FACET_NAMES:
+    for facet in FACETS:
         selected = result.filters.get(facet, [])
         if facet == "month":
             if len(result.filters.get("year", [])) != 1:
@@ -306,7 +305,7 @@ def _sort_key(facet):
 
 def _chips(result):
     chips = []
-    for facet in FACET_NAMES:
+    for facet in FACETS:
         values = {v.value: v.label for v in result.facets.get(facet, [])}
         for value in result.filters.get(facet, []):
             rest = [v for v in result.filters[facet] if v != value]
