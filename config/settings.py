@@ -183,6 +183,8 @@ CACHES = {
 
 HAYSTACK_CONNECTIONS = {"default": search_connection(env("SEARCH_URL"))}
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# Per process: term postings read from the Whoosh index into arrays, kept for later searches (MB).
+SEARCH_CACHE_MB = env_int("GAZETTE_SEARCH_CACHE_MB", 96)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -59,4 +59,5 @@ def as_json(result, request):
         },
         "suggestion": result.suggestion,
         "notices": [str(n) for n in result.notices],
+        "limited": result.limited,
     }
