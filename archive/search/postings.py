@@ -19,6 +19,7 @@ lengths column); the version is pinned, and tests compare what is read here with
 import threading
 from collections import OrderedDict
 from functools import partial
+from itertools import chain
 from pickle import loads
 
 import numpy as np
@@ -114,22 +115,26 @@ def read_segment_postings(segreader, field, text):
 
 def read_segment_positions(segreader, field, text):
     """Sorted `document << 32 | position` keys of every occurrence of a term in one segment (a field with
-    positions: Whoosh keeps each posting's positions as a pickled list of deltas)."""
-    docs, counts, deltas = [], [], []
+    positions: Whoosh keeps each posting's positions as a 4-byte count and a pickled list of deltas)."""
+    docs, lists = [], []
     for block_ids, _, values in _blocks(segreader, field, text):
-        for doc, value in zip(block_ids.tolist() if hasattr(block_ids, "tolist") else block_ids, values, strict=True):
-            # Whoosh's own index files (analysis.index_terms output, pickled by its writer), never user input.
-            found = loads(value[4:] if value.endswith(b".") else value[4:] + b".")  # noqa: S301
-            docs.append(doc)
-            counts.append(len(found))
-            deltas += found
-    if not docs:
+        docs.append(np.asarray(block_ids, dtype=np.int64))
+        lists += _unpickle_all(values)
+    if not lists:
         return _EMPTY_KEYS
-    counts = np.asarray(counts, dtype=np.int64)
-    running = np.cumsum(np.asarray(deltas, dtype=np.int64))
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    running = np.cumsum(np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum())))
     # Positions restart in each posting: subtract what the postings before it added up to.
     before = np.repeat(np.concatenate(([0], running[np.cumsum(counts)[:-1] - 1])), counts)
-    return (np.repeat(np.asarray(docs, dtype=np.int64), counts) << 32) | (running - before)
+    return (np.repeat(np.concatenate(docs), counts) << 32) | (running - before)
+
+
+def _unpickle_all(values):
+    """The lists of deltas of a block's postings, unpickled in one call: each value is `count`, then protocol 2's
+    header, the list and a stop; their lists are joined as the items of one outer list."""
+    inner = b"".join(value[6:-1] if value.endswith(b".") else value[6:] for value in values)
+    # Whoosh's own index files (analysis.index_terms output, pickled by its writer), never user input.
+    return loads(b"\x80\x02]q\x01(" + inner + b"e.")  # noqa: S301
 
 
 def read_segment_lengths(segreader, field):

@@ -25,7 +25,7 @@ from archive.search.indexing import backend
 PAGE_SIZE = 20
 # Server time one search may spend before it drops what only refines the answer (the order by words typed
 # together, "did you mean"); counts and matches are always whole.
-BUDGET_SECONDS = 0.5
+BUDGET_SECONDS = 0.8
 SNIPPET_WINDOW = 4000  # characters of lead and body searched for the snippet
 ORDER = ("q", "language", "official", "topic", "year", "month", "from", "to", "sort", "page")
 

@@ -132,7 +132,7 @@ class Scorer:
             score += points
         return found, score
 
-    def adjacency(self, runs, within):
+    def adjacency(self, runs, within, deadline=None):
         """(how together each document of `within` holds the runs of words typed together, their score). How
         together: the runs it holds whole, then the pairs of adjacent words it holds (a pair can stand apart from
         the next one: `thị trường chung` and `chứng khoán` hold every pair of `thị trường chứng khoán`)."""
@@ -140,6 +140,8 @@ class Scorer:
         pairs = np.zeros(self.size, dtype=np.int32)
         score = np.zeros(self.size, dtype=np.float32)
         for run in runs:
+            if deadline is not None and time.monotonic() > deadline:
+                return None, None
             for first, second in dict.fromkeys(pairwise(run)):
                 for field, boost in ADJACENT_BOOST.items():
                     ids, values = self.phrase(field, (first, second), within, own=True)
@@ -197,9 +199,11 @@ def search(arrays, live, parsed, aliases, deadline=None):
     for unit in parsed.excluded:
         found, _ = scorer.plan(parse.unit_plan(unit))
         matched &= ~found
-    if deadline is not None and time.monotonic() > deadline:
+    together, points = None, None
+    if deadline is None or time.monotonic() < deadline:
+        together, points = scorer.adjacency(parse.adjacent_runs(parsed), matched, deadline)
+    if together is None:
         return Found(matched, score, np.zeros(arrays.size, dtype=np.int32), limited=True)
-    together, points = scorer.adjacency(parse.adjacent_runs(parsed), matched)
     return Found(matched, score + points, together)
 
 
