@@ -85,6 +85,7 @@ class Article(models.Model):
             models.Index(fields=["source_url"], name="article_source_url_idx"),
             models.Index(fields=["needs_review"], name="article_needs_review_idx"),
         ]
+        permissions = [("publish_article", _("Can publish and unpublish articles"))]
 
     def __str__(self):
         return f"{self.title} ({self.language})"

@@ -1,0 +1,42 @@
+from django.db import migrations
+
+
+def grant_publish_to_editors(apps, schema_editor):
+    """Whoever could change articles could publish them before this permission existed: they keep that right.
+    The permission row is made here, because Django creates permissions only after all migrations ran."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    User = apps.get_model("auth", "User")
+    content_type, _ = ContentType.objects.get_or_create(app_label="archive", model="article")
+    publish, _ = Permission.objects.get_or_create(
+        content_type=content_type,
+        codename="publish_article",
+        defaults={"name": "Can publish and unpublish articles"},
+    )
+    change = Permission.objects.filter(content_type=content_type, codename="change_article").first()
+    if change is None:
+        return
+    for group in Group.objects.filter(permissions=change):
+        group.permissions.add(publish)
+    for user in User.objects.filter(user_permissions=change):
+        user.user_permissions.add(publish)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("archive", "0004_index_changes"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [
+        migrations.AlterModelOptions(
+            name="article",
+            options={
+                "ordering": ["-published", "-id"],
+                "permissions": [("publish_article", "Can publish and unpublish articles")],
+            },
+        ),
+        migrations.RunPython(grant_publish_to_editors, migrations.RunPython.noop),
+    ]
