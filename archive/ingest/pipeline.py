@@ -225,12 +225,31 @@ def prepare(source, gazetteer, today):
     )
 
 
+@dataclass(frozen=True)
+class Rights:
+    """What the person importing may do beyond adding drafts. The command line may do everything; the admin
+    upload passes the signed-in user's permissions. A line that asks for more is refused alone."""
+
+    update: bool = True  # replace an existing article (change_article)
+    publish: bool = True  # set or change an article's status (publish_article)
+
+    def refusal(self, item, target):
+        """Why `item` may not be saved over `target` (None: a new article), or "" when it may."""
+        if target is not None and not self.update:
+            return "refused: it would update an existing article, which needs the permission to change articles"
+        changes_status = item.status and item.status != (target.status if target else Status.DRAFT)
+        if changes_status and not self.publish:
+            return f"refused: status {item.status!r} needs the permission to publish articles"
+        return ""
+
+
 class Importer:
     """Prepare, deduplicate, link and save. `run()` yields one Outcome per input, in batches."""
 
-    def __init__(self, *, publish="all", dry_run=False, batch_size=500, today=None):
+    def __init__(self, *, publish="all", dry_run=False, batch_size=500, today=None, rights=Rights()):
         assert publish in {"all", "reviewed", "none"}
         self.publish = publish
+        self.rights = rights
         self.dry_run = dry_run
         self.batch_size = batch_size
         self.today = today or datetime.date.today()
@@ -340,6 +359,9 @@ class Importer:
                 story = self._keys[item.story_key]
                 if story.pk:
                     target = Article.objects.filter(story=story, language=item.language).first()
+            if refusal := self.rights.refusal(item, target):
+                outcomes.append(Outcome(item.name, "failed", refusal, warnings=item.warnings))
+                continue
             if target is not None:
                 outcomes.append(self._update(target, item))
                 continue
