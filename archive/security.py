@@ -1,5 +1,6 @@
-"""Defences that apply to every request: a cap on the size of request bodies, a Content-Security-Policy with a
-per-request nonce, and a throttle on admin sign-in attempts.
+"""Defences that apply to every request: a cap on the size of request bodies, a gate that reads no upload body
+for anyone but an editor, a Content-Security-Policy with a per-request nonce, and a throttle on admin sign-in
+attempts.
 
 The other protective headers (nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, X-Frame-Options,
 HSTS) come from Django's own SecurityMiddleware and XFrameOptionsMiddleware, configured in settings.
@@ -11,9 +12,11 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 log = logging.getLogger("archive.security")
@@ -54,10 +57,35 @@ class RequestSizeMiddleware:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return HttpResponse(_("Invalid Content-Length."), status=400, content_type="text/plain; charset=utf-8")
-        cap = self.upload_cap if request.path.endswith("/archive/article/upload/") else self.cap
+        cap = self.upload_cap if is_upload(request) else self.cap
         if declared > cap:
             return HttpResponse(_("The request is too large."), status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+def is_upload(request):
+    return request.path.endswith("/archive/article/upload/")
+
+
+class UploadGateMiddleware:
+    """Only an editor who may add articles gets an upload's body read: anyone else is answered before the CSRF
+    check or the view parses the form, so a large body is neither read nor spooled to disk.
+
+    Placed after AuthenticationMiddleware (it needs the user) and before any process_view (CSRF reads the form).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST" or not is_upload(request):
+            return self.get_response(request)
+        user = request.user
+        if user.is_active and user.is_staff and user.has_perm("archive.add_article"):
+            return self.get_response(request)
+        if user.is_authenticated:
+            return HttpResponseForbidden(_("You may not upload articles."), content_type="text/plain; charset=utf-8")
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
 
 
 class ContentSecurityPolicyMiddleware:
