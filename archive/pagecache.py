@@ -61,7 +61,8 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        raw = f"{generation()}|{get_language()}|{request.get_host()}|{request.get_full_path()}"
+        # The scheme too: a page built for https (its absolute links) must not be served over http.
+        raw = f"{generation()}|{get_language()}|{request.scheme}://{request.get_host()}|{request.get_full_path()}"
         key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
         stored = cache.get(key)
         if stored is None:

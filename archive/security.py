@@ -9,6 +9,8 @@ HSTS) come from Django's own SecurityMiddleware and XFrameOptionsMiddleware, con
 import hashlib
 import logging
 import secrets
+from functools import wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -16,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseForbidden
+from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -99,6 +102,30 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CSP.format(nonce=request.csp_nonce))
         return response
+
+
+def public_host(host):
+    """`host` without a port that neither ALLOWED_HOSTS nor SITE_URL names. Django checks Host against
+    ALLOWED_HOSTS without its port, so the port is the client's to choose."""
+    domain, port = split_domain_port(host)
+    if not port:
+        return host
+    named = {entry.lower() for entry in settings.ALLOWED_HOSTS} | {urlsplit(settings.SITE_URL).netloc.lower()}
+    return host if f"{domain}:{port}" in named else domain
+
+
+def named_port_only(view):
+    """For documents whose absolute URLs others keep (robots.txt, OpenSearch, feeds, the sitemap): a forged
+    port in Host never lands in them."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        header = "HTTP_X_FORWARDED_HOST" if settings.USE_X_FORWARDED_HOST else "HTTP_HOST"
+        if header in request.META:
+            request.META[header] = public_host(request.get_host())
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def csp(request):
