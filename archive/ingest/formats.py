@@ -321,6 +321,9 @@ def read_jsonl(name, handle, limits):
         except ValueError as error:
             yield Failure(label, f"invalid JSON ({error})")
             continue
+        except RecursionError:  # json's parser recurses once per level: [[[[…]]]] a few thousand deep
+            yield Failure(label, "invalid JSON: nested too deeply")
+            continue
         if not isinstance(record, dict):
             yield Failure(label, "a line must be a JSON object")
             continue
@@ -390,10 +393,12 @@ def source_from_record(label, record):
 
 
 def _clean_json(value):
+    # One level only: fields are strings or lists of strings, and deeper values are refused later; recursing
+    # into them would let a deeply nested value overflow the stack.
     if isinstance(value, str):
         return strip_controls(nfc(value))
     if isinstance(value, list):
-        return [_clean_json(v) for v in value]
+        return [strip_controls(nfc(v)) if isinstance(v, str) else v for v in value]
     return value
 
 
