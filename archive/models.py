@@ -329,3 +329,18 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.article_id} → {self.subscription_id} ({self.status})"
+
+
+class RateCount(models.Model):
+    """How often something happened lately (failed sign-ins, confirmation mails), per key, until `expires`.
+
+    In the database rather than the cache: the cache is bounded and culls entries when full, so page traffic
+    could evict a throttle's counters. archive/ratelimit.py reads and writes these rows.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

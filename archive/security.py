@@ -6,7 +6,6 @@ The other protective headers (nosniff, Referrer-Policy, Cross-Origin-Opener-Poli
 HSTS) come from Django's own SecurityMiddleware and XFrameOptionsMiddleware, configured in settings.
 """
 
-import hashlib
 import logging
 import secrets
 from functools import wraps
@@ -15,12 +14,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseForbidden
 from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from archive import ratelimit
 
 log = logging.getLogger("archive.security")
 
@@ -152,25 +152,14 @@ def client_ip(request):
 
 
 def _keys(request, username):
-    # Hash the user name: it is attacker-chosen and cache keys must be short and printable.
-    who = hashlib.sha256(f"{client_ip(request)}\0{(username or '').lower()}".encode()).hexdigest()
-    return f"login-fail:user:{who}", f"login-fail:ip:{client_ip(request)}"
-
-
-def _bump(key, window):
-    if cache.add(key, 1, window):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, window)
-        return 1
+    ip = client_ip(request)
+    return ratelimit.key("login-user", ip, (username or "").lower()), ratelimit.key("login-ip", ip)
 
 
 def login_locked(request, username):
     attempts, ip_attempts, _window = _limits()
     user_key, ip_key = _keys(request, username)
-    return cache.get(user_key, 0) >= attempts or cache.get(ip_key, 0) >= ip_attempts
+    return ratelimit.count(user_key) >= attempts or ratelimit.count(ip_key) >= ip_attempts
 
 
 @receiver(user_login_failed)
@@ -180,15 +169,15 @@ def _record_failed_login(sender, credentials, request=None, **kwargs):
     username = credentials.get("username", "")
     _attempts, _ip_attempts, window = _limits()
     user_key, ip_key = _keys(request, username)
-    count = _bump(user_key, window)
-    _bump(ip_key, window)
+    count = ratelimit.hit(user_key, window)
+    ratelimit.hit(ip_key, window)
     log.warning("failed sign-in for %r from %s (%d in window)", username, client_ip(request), count)
 
 
 @receiver(user_logged_in)
 def _forget_failed_logins(sender, request=None, user=None, **kwargs):
     if request is not None and user is not None:
-        cache.delete(_keys(request, user.get_username())[0])
+        ratelimit.reset(_keys(request, user.get_username())[0])
 
 
 class LoginThrottleMiddleware:

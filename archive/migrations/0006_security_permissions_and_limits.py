@@ -1,4 +1,4 @@
-from django.db import migrations
+from django.db import migrations, models
 
 
 def grant_publish_to_editors(apps, schema_editor):
@@ -39,4 +39,13 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(grant_publish_to_editors, migrations.RunPython.noop),
+        migrations.CreateModel(
+            name="RateCount",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=120, unique=True)),
+                ("count", models.PositiveIntegerField(default=0)),
+                ("expires", models.DateTimeField(db_index=True)),
+            ],
+        ),
     ]
