@@ -295,6 +295,12 @@ class Subscription(models.Model):
         ordering = ["-created"]
         constraints = [
             models.UniqueConstraint(fields=["email", "query"], name="subscription_one_per_address_and_query"),
+            # One unconfirmed subscription per address: nobody can queue many confirmation mails to one inbox.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(confirmed__isnull=True),
+                name="subscription_one_pending_per_address",
+            ),
         ]
         indexes = [models.Index(fields=["confirmed", "frequency"], name="subscription_due_idx")]
 

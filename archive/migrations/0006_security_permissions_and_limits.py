@@ -23,6 +23,17 @@ def grant_publish_to_editors(apps, schema_editor):
         user.user_permissions.add(publish)
 
 
+def keep_newest_pending_per_address(apps, schema_editor):
+    Subscription = apps.get_model("archive", "Subscription")
+    seen = set()
+    for pk, email in (
+        Subscription.objects.filter(confirmed__isnull=True).order_by("-created", "-pk").values_list("pk", "email")
+    ):
+        if email in seen:
+            Subscription.objects.filter(pk=pk).delete()
+        seen.add(email)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("archive", "0004_index_changes"),
@@ -47,5 +58,14 @@ class Migration(migrations.Migration):
                 ("count", models.PositiveIntegerField(default=0)),
                 ("expires", models.DateTimeField(db_index=True)),
             ],
+        ),
+        migrations.RunPython(keep_newest_pending_per_address, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name="subscription",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("confirmed__isnull", True)),
+                fields=("email",),
+                name="subscription_one_pending_per_address",
+            ),
         ),
     ]
