@@ -19,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
-from archive.ingest import metadata
+from archive.ingest import budget, metadata
 from archive.ingest.clean import Cleaned, clean
 from archive.ingest.entities import Gazetteer
-from archive.ingest.formats import Failure, InputError
+from archive.ingest.formats import Failure, InputError, Limits
 from archive.ingest.numbers import extract_numbers
 from archive.ingest.stories import Fingerprint, StoryIndex, html_text
 from archive.models import Article, ArticleSlug, Language, Status, Story
@@ -250,6 +250,7 @@ class Importer:
         assert publish in {"all", "reviewed", "none"}
         self.publish = publish
         self.rights = rights
+        self.seconds = Limits.from_settings().file_seconds
         self.dry_run = dry_run
         self.batch_size = batch_size
         self.today = today or datetime.date.today()
@@ -281,8 +282,10 @@ class Importer:
                 batch.append(Outcome(source.name, "failed", source.reason))
             else:
                 try:
-                    batch.append(prepare(source, self.gazetteer, self.today))
-                except InputError as error:
+                    # What is left of the input's time bound, which started when it was read.
+                    with budget.until(source.deadline, self.seconds):
+                        batch.append(prepare(source, self.gazetteer, self.today))
+                except (InputError, budget.OverTime) as error:
                     batch.append(Outcome(source.name, "failed", str(error), warnings=list(source.warnings)))
             if len(batch) >= self.batch_size:
                 yield from self._save(batch)
