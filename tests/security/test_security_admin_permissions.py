@@ -98,3 +98,13 @@ def test_item1_without_the_publish_permission_the_edit_form_cannot_change_status
     html = client.get(f"/admin/archive/article/{article.pk}/change/").content.decode()
     assert 'name="status"' not in html
     assert 'name="title"' in html
+
+
+def test_item1_without_the_publish_permission_the_story_form_cannot_change_status(client, django_user_model):
+    sign_in(client, django_user_model, "change")
+    user = django_user_model.objects.get(username="change")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_story", "change_story"]))
+    article = make_article(status=Status.DRAFT)
+    html = client.get(f"/admin/archive/story/{article.story_id}/change/").content.decode()
+    assert 'name="articles-0-title"' in html
+    assert 'name="articles-0-status"' not in html
