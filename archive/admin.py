@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import (
@@ -15,11 +16,20 @@ from archive.models import (
 )
 
 
+def may_publish(request):
+    """Publishing and taking down is its own permission: changing an article's text does not include it."""
+    return request.user.has_perm("archive.publish_article")
+
+
 class ArticleInline(admin.StackedInline):
     model = Article
     extra = 0
     fields = ["language", "title", "status", "published", "needs_review"]
     show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if may_publish(request) else [*readonly, "status"]
 
 
 @admin.register(Story)
@@ -48,15 +58,29 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Record"), {"fields": ["content_hash", "created", "updated"], "classes": ["collapse"]}),
     ]
 
-    @admin.action(description=_("Publish selected articles"))
+    def has_publish_permission(self, request):
+        return may_publish(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if may_publish(request) else [*readonly, "status"]
+
+    def changelist_view(self, request, extra_context=None):
+        # An action the user may not run is refused outright, rather than treated as "no action selected".
+        name = request.POST.get("action") if request.method == "POST" else None
+        if name and self.get_action(name) and name not in self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish(self, request, queryset):
         self._set_status(request, queryset, Status.PUBLISHED)
 
-    @admin.action(description=_("Unpublish selected articles"))
+    @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Status.DRAFT)
 
-    @admin.action(description=_("Confirm reviewed metadata"))
+    @admin.action(description=_("Confirm reviewed metadata"), permissions=["change"])
     def confirm_reviewed(self, request, queryset):
         count = queryset.filter(needs_review=True).update(needs_review=False, review_notes="")
         self.message_user(request, _("%(count)d article(s) confirmed.") % {"count": count}, messages.SUCCESS)

@@ -85,6 +85,7 @@ class Article(models.Model):
             models.Index(fields=["source_url"], name="article_source_url_idx"),
             models.Index(fields=["needs_review"], name="article_needs_review_idx"),
         ]
+        permissions = [("publish_article", _("Can publish and unpublish articles"))]
 
     def __str__(self):
         return f"{self.title} ({self.language})"
@@ -294,6 +295,12 @@ class Subscription(models.Model):
         ordering = ["-created"]
         constraints = [
             models.UniqueConstraint(fields=["email", "query"], name="subscription_one_per_address_and_query"),
+            # One unconfirmed subscription per address: nobody can queue many confirmation mails to one inbox.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(confirmed__isnull=True),
+                name="subscription_one_pending_per_address",
+            ),
         ]
         indexes = [models.Index(fields=["confirmed", "frequency"], name="subscription_due_idx")]
 
@@ -328,3 +335,18 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.article_id} → {self.subscription_id} ({self.status})"
+
+
+class RateCount(models.Model):
+    """How often something happened lately (failed sign-ins, confirmation mails), per key, until `expires`.
+
+    In the database rather than the cache: the cache is bounded and culls entries when full, so page traffic
+    could evict a throttle's counters. archive/ratelimit.py reads and writes these rows.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

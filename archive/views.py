@@ -17,6 +17,7 @@ from django.views.decorators.cache import cache_control
 from archive.models import Article, Language, Official, Status, Story, Topic
 from archive.pagecache import cached_page
 from archive.search import indexing, query
+from archive.security import named_port_only
 
 MORE_LIKE_THIS = 5
 ARCHIVE_PAGE_SIZE = 50
@@ -273,12 +274,14 @@ def archive_month(request, year, month):
 
 
 @cache_control(max_age=86400, public=True)
+@named_port_only
 def robots(request):
     sitemap = request.build_absolute_uri(reverse("archive:sitemap"))
     return render(request, "robots.txt", {"sitemap": sitemap}, content_type="text/plain; charset=utf-8")
 
 
 @cache_control(max_age=86400, public=True)
+@named_port_only
 def opensearch(request):
     context = {"root": request.build_absolute_uri("/").rstrip("/")}
     return render(request, "opensearch.xml", context, content_type="application/opensearchdescription+xml")

@@ -42,7 +42,8 @@ _CAPTION_VERBS = re.compile(
     r"|присвоил[аи]?|вручил[аи]?|вручает|председательствует|посетил[аи]?)\b",
     re.IGNORECASE,
 )
-_AGENCY_SIGNOFF = re.compile(r"\s+[—–]\s*([A-Z][A-Z/]{1,12})\s*$")
+# Starts only where a run of spaces starts, and never gives spaces back: a long run stays linear.
+_AGENCY_SIGNOFF = re.compile(r"(?<!\s)\s++[—–]\s*+([A-Z][A-Z/]{1,12})\s*+$")
 
 
 @dataclass

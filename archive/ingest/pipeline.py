@@ -19,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
-from archive.ingest import metadata
+from archive.ingest import budget, metadata
 from archive.ingest.clean import Cleaned, clean
 from archive.ingest.entities import Gazetteer
-from archive.ingest.formats import Failure, InputError
+from archive.ingest.formats import Failure, InputError, Limits
 from archive.ingest.numbers import extract_numbers
 from archive.ingest.stories import Fingerprint, StoryIndex, html_text
 from archive.models import Article, ArticleSlug, Language, Status, Story
@@ -225,12 +225,32 @@ def prepare(source, gazetteer, today):
     )
 
 
+@dataclass(frozen=True)
+class Rights:
+    """What the person importing may do beyond adding drafts. The command line may do everything; the admin
+    upload passes the signed-in user's permissions. A line that asks for more is refused alone."""
+
+    update: bool = True  # replace an existing article (change_article)
+    publish: bool = True  # set or change an article's status (publish_article)
+
+    def refusal(self, item, target):
+        """Why `item` may not be saved over `target` (None: a new article), or "" when it may."""
+        if target is not None and not self.update:
+            return "refused: it would update an existing article, which needs the permission to change articles"
+        changes_status = item.status and item.status != (target.status if target else Status.DRAFT)
+        if changes_status and not self.publish:
+            return f"refused: status {item.status!r} needs the permission to publish articles"
+        return ""
+
+
 class Importer:
     """Prepare, deduplicate, link and save. `run()` yields one Outcome per input, in batches."""
 
-    def __init__(self, *, publish="all", dry_run=False, batch_size=500, today=None):
+    def __init__(self, *, publish="all", dry_run=False, batch_size=500, today=None, rights=Rights()):
         assert publish in {"all", "reviewed", "none"}
         self.publish = publish
+        self.rights = rights
+        self.seconds = Limits.from_settings().file_seconds
         self.dry_run = dry_run
         self.batch_size = batch_size
         self.today = today or datetime.date.today()
@@ -262,8 +282,10 @@ class Importer:
                 batch.append(Outcome(source.name, "failed", source.reason))
             else:
                 try:
-                    batch.append(prepare(source, self.gazetteer, self.today))
-                except InputError as error:
+                    # What is left of the input's time bound, which started when it was read.
+                    with budget.until(source.deadline, self.seconds):
+                        batch.append(prepare(source, self.gazetteer, self.today))
+                except (InputError, budget.OverTime) as error:
                     batch.append(Outcome(source.name, "failed", str(error), warnings=list(source.warnings)))
             if len(batch) >= self.batch_size:
                 yield from self._save(batch)
@@ -340,6 +362,9 @@ class Importer:
                 story = self._keys[item.story_key]
                 if story.pk:
                     target = Article.objects.filter(story=story, language=item.language).first()
+            if refusal := self.rights.refusal(item, target):
+                outcomes.append(Outcome(item.name, "failed", refusal, warnings=item.warnings))
+                continue
             if target is not None:
                 outcomes.append(self._update(target, item))
                 continue
