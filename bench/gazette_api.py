@@ -75,14 +75,17 @@ def timed(run, params):
 
 def quality(items, depth=10):
     """The quality set (bench/quality.py) through `query.run`, as the reader types it (plain words):
-    [{"id", "ms", "count", "top"}], `top` the source URLs of the first `depth` hits (one per story)."""
+    [{"id", "ms", "count", "top", "variants"}]: the source URLs of the first `depth` hits (one per story),
+    and of the other articles of each hit's story."""
     from archive.search import query
 
     out = []
     for item in items:
         ms, result = timed(query.run, {"q": [" ".join(item["words"])]})
-        top = [hit.article.source_url for hit in result.hits[:depth]]
-        out.append({"id": item["id"], "ms": ms, "count": result.count, "top": top})
+        hits = result.hits[:depth]
+        top = [hit.article.source_url for hit in hits]
+        variants = [[v.source_url for v in hit.variants] for hit in hits]
+        out.append({"id": item["id"], "ms": ms, "count": result.count, "top": top, "variants": variants})
     return out
 
 
