@@ -43,7 +43,7 @@ from collections import Counter
 from itertools import pairwise
 from pathlib import Path
 
-from bench.common import percentile, summary
+from bench.common import summary
 
 SAMPLE = 5000  # archive lines the set is drawn from: the same set for every archive of at least this size
 COMPOUNDS = {2: 35, 3: 30, 4: 20, 5: 15}  # compounds per length (100 in all)
@@ -428,10 +428,6 @@ def result(archive, items, runs, timing_rows, whole=None):
     if whole:
         out["whole"] = {name: summary(values) if values else None for name, values in whole.items()}
     return out
-
-
-def p95(values):
-    return percentile(values, 95)
 
 
 # --- the quick pass ---------------------------------------------------------------------------------------------
