@@ -44,9 +44,30 @@ class Marker:
             (s,) if isinstance(s, str) else tuple(s) for s in dict.fromkeys(sequences) if s
         ]  # fmt: skip
         self.query_forms = [[forms(w) for w in sequence] for sequence in self.sequences]
+        self.longest = max((len(sequence) for sequence in self.sequences), default=0)
+        self._languages = {}  # language -> (query keys, first keys, {word: sequences it may start})
 
     def __bool__(self):
         return bool(self.sequences)
+
+    def _for(self, language):
+        """Per sequence, per position, the keys a text word must share with that query word; the sequences each
+        key of a first word starts; and a cache of the sequences each text word may start (hits share words)."""
+        if language not in self._languages:
+            query_keys = [[_keys(f, language) for f in sequence] for sequence in self.query_forms]
+            first = {}
+            for n, row in enumerate(query_keys):
+                for key in row[0]:
+                    first.setdefault(key, set()).add(n)
+            self._languages[language] = (query_keys, first, {})
+        return self._languages[language]
+
+    def _starting(self, word, language):
+        _, first, starting = self._for(language)
+        if word not in starting:
+            keys = _word_keys(word, language)
+            starting[word] = set().union(*(first[key] for key in keys & first.keys())) if keys & first.keys() else ()
+        return starting[word]
 
     def spans(self, text, language):
         """Sorted, non-overlapping (start, end) character spans of matches in `text`."""
@@ -55,15 +76,10 @@ class Marker:
         lowered = text.lower()
         if len(lowered) != len(text):  # a letter whose lowercase is longer: offsets would shift
             return self._spans(words(text), language)
-        # Per sequence, per position: the keys a text word must share with that query word.
-        query_keys = [[_keys(f, language) for f in sequence] for sequence in self.query_forms]
-        first = {}  # key of a first word -> indexes of the sequences starting with it
-        for n, row in enumerate(query_keys):
-            for key in row[0]:
-                first.setdefault(key, set()).add(n)
+        query_keys = self._for(language)[0]
         # Only the distinct words that may start a sequence are looked up word by word (texts repeat their words,
         # and most of them start none): the scan for them runs in the regex engine.
-        starters = {w: n for w in set(_WORD_RE.findall(lowered)) if (n := _starting(w, language, first))}
+        starters = {w: n for w in set(_WORD_RE.findall(lowered)) if (n := self._starting(w, language))}
         if not starters:
             return []
         found = []
@@ -72,30 +88,16 @@ class Marker:
             found += _matches(following, starters[match.group()], query_keys, language)
         return _merge(found)
 
-    @property
-    def longest(self):
-        return max(len(sequence) for sequence in self.sequences)
-
     def _spans(self, tokens, language):
         """The same as spans(), a word at a time: for texts whose lowercase changes their length."""
-        query_keys = [[_keys(f, language) for f in sequence] for sequence in self.query_forms]
-        first = {}
-        for n, row in enumerate(query_keys):
-            for key in row[0]:
-                first.setdefault(key, set()).add(n)
+        query_keys = self._for(language)[0]
         found = []
         for i, (word, _, _) in enumerate(tokens):
-            found += _matches(tokens[i : i + self.longest], _starting(word, language, first), query_keys, language)
+            found += _matches(tokens[i : i + self.longest], self._starting(word, language), query_keys, language)
         return _merge(found)
 
 
 _WORD_RE = re.compile(r"\w+")
-
-
-def _starting(word, language, first):
-    """Indexes of the sequences `word` may start."""
-    keys = _word_keys(word, language)
-    return set().union(*(first[key] for key in keys & first.keys())) if keys & first.keys() else set()
 
 
 @lru_cache(maxsize=1_000)
