@@ -171,6 +171,7 @@ class Official(models.Model):
         """Role phrases seen in the archive's articles, each with the first and last date it was seen."""
         rows = (
             self.role_mentions.filter(article__status=Status.PUBLISHED)
+            .exclude(role="")
             .values("role", "language")
             .annotate(
                 first=models.Min("published"), last=models.Max("published"), n=models.Count("article", distinct=True)

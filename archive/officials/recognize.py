@@ -1,0 +1,203 @@
+"""Find people introduced by a role title, in English, Vietnamese and Russian, by rules.
+
+"Deputy Prime Minister Le Minh Khai", "Bộ trưởng Bộ Tư pháp Nguyễn Hải Ninh", "глава Канцелярии Май Тхи Тху Ван":
+a title, what completes it (of the Government Office, Bộ Tư pháp, иностранных дел России), then a name that
+ends the run of capitalised words. A Vietnamese name is 2–4 syllables beginning with a Vietnamese surname,
+in Latin or Cyrillic letters; other names (Reuters' ministers, RIA's governors) are 2–3 capitalised words
+right after the title. A name alone ("Binh said") is never a mention: the title is what makes it one.
+"""
+
+import re
+from dataclasses import dataclass
+
+from archive.officials.names import is_syllable, skeleton, to_cyrillic
+from archive.text import fold
+
+# The hundred or so Vietnamese family names cover nearly every official.
+SURNAMES = (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+    "Dương", "Lý", "Đào", "Đoàn", "Đinh", "Lâm", "Mai", "Trương", "Lại", "Lương", "Tô", "Tạ", "Hà", "Chu", "Cao",
+    "Thái", "Quách", "Trịnh", "Vương", "Kiều", "Lưu", "Triệu", "Phùng", "Đàm", "Nghiêm", "Tôn", "Thân", "Châu",
+    "Lò", "Giàng", "Nông", "Hầu", "Từ", "Mạc", "Văn", "Khuất", "La", "Quan", "Ông", "Bế", "Lục", "Tăng", "Lam",
+    "Hứa", "Diệp", "Doãn", "Âu", "Đậu", "Thạch", "Đồng", "Hoa", "Ninh", "Vi", "Kim", "Phí", "Cù", "Hàn", "Tống",
+    "Giáp", "Bạch", "Lã", "Ma", "Sùng", "Vàng", "Lầu", "Y", "Trình", "Đông", "Bành", "Mã", "Lữ", "Nhữ", "Ứng",
+    "Viên", "Chế", "Nhan", "Khổng", "Thiều", "Trà", "Phương", "Quang",
+)  # fmt: skip
+_SURNAMES_LATIN = {fold(s).casefold() for s in SURNAMES}
+_SURNAMES_KEYS = {skeleton(to_cyrillic(s) or s) for s in SURNAMES}
+
+# Provinces whose first syllable is also a surname: "Chủ tịch UBND tỉnh Lâm Đồng Trần Văn Hiệp".
+_PLACES = {
+    fold(p).casefold()
+    for p in (
+        "Lâm Đồng", "Thái Bình", "Thái Nguyên", "Cao Bằng", "Hà Nội", "Hà Giang", "Hà Nam", "Hà Tĩnh", "Hoà Bình",
+        "Hòa Bình", "Quảng Ninh", "Ninh Bình", "Ninh Thuận", "Đồng Nai", "Đồng Tháp", "Kiên Giang", "Lào Cai",
+        "Phú Thọ", "Phú Yên", "Vĩnh Phúc", "Bình Dương", "Bình Phước", "Bình Thuận", "Bình Định", "Hải Phòng",
+        "Hải Dương", "Quảng Nam", "Quảng Ngãi", "Quảng Bình", "Quảng Trị", "Gia Lai", "Kon Tum", "Đắk Lắk",
+        "Long An", "Tây Ninh", "Bến Tre", "Trà Vinh", "Sóc Trăng", "Bạc Liêu", "Cà Mau", "An Giang", "Cần Thơ",
+        "Hậu Giang", "Vĩnh Long", "Tiền Giang", "Lạng Sơn", "Bắc Giang", "Bắc Ninh", "Bắc Kạn", "Tuyên Quang",
+        "Yên Bái", "Sơn La", "Điện Biên", "Lai Châu", "Nam Định", "Thanh Hóa", "Thanh Hoá", "Nghệ An", "Thừa Thiên Huế",
+        "Đà Nẵng", "Khánh Hòa", "Khánh Hoà", "Bà Rịa", "Vũng Tàu", "Hồ Chí Minh", "Đắk Nông", "Hưng Yên",
+    )
+}  # fmt: skip
+
+_EN_HEAD = (
+    r"(?:(?:Permanent|Standing|First|Acting|Deputy|Vice|Former|General|Prime|Foreign|Finance|Trade|Economics?"
+    r"|Agriculture|Energy|Oil|Defen[cs]e|Justice|Industry|Treasury|Commerce|Labou?r|Interior|Party|State)[ -])*"
+    r"(?:Prime Minister|Minister|President|Chairman|Chairwoman|Chair|Secretary|Head|Director(?: General)?"
+    r"|Governor|Ambassador|Spokes(?:man|woman|person)|Inspector General|Chief Justice|Prosecutor General"
+    r"|Mayor|Chancellor|Senator|Commissioner|Comrades?)\b"
+)
+_VI_HEAD = (
+    r"(?:Phó |Nguyên )?(?:Thủ tướng|Chủ tịch nước|Chủ tịch|Tổng Bí thư|Bí thư|Bộ trưởng|Thứ trưởng|Chủ nhiệm"
+    r"|Giám đốc|Tổng Giám đốc|Tổng Thanh tra|Tổng Kiểm toán|Chánh án|Viện trưởng|Đại sứ|Trưởng ban|Thống đốc"
+    r"|Người phát ngôn|Cục trưởng|Vụ trưởng|Tổng cục trưởng|Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng)"
+    r"(?: Thường trực)?(?!\w)|[Đđ]ồng chí(?!\w)"
+)
+_RU_HEAD = (
+    r"(?:(?:[Зз]аместител\w*|[Пп]ерв\w+ заместител\w*) )?"
+    r"(?:[Пп]ремьер- ?министр\w*|[Вв]ице-премьер\w*|[Мм]инистр\w*|[Зз]амминистр\w*|[Пп]резидент\w*|[Гг]лав[аыеуо]й?"
+    r"|[Пп]редседател\w*|[Гг]енсек\w*|[Гг]енеральн\w+ секретар\w+|[Пп]ос[оа]л\w*|[Гг]убернатор\w*|[Мм]эр\w*"
+    r"|[Сс]пикер\w*|[Рр]уководител\w*|[Пп]ресс-секретар\w*|[Тт]оварищ\w*|[Зз]аместител\w*)(?!\w)"
+)
+HEADS = {
+    "en": re.compile(_EN_HEAD),
+    "vi": re.compile(_VI_HEAD),
+    "ru": re.compile(_RU_HEAD),
+}
+# Words (an initial keeps its full stop: James A. Baker), then punctuation one character at a time.
+_TOKEN = re.compile(r"[A-Z]\.(?=\s)|[^\W\d_][\w'’-]*|\S")
+_EN_LINKS = {"of", "the", "for", "and", "on", "in", "at", "&"}
+# Vietnamese words inside a title's organisation ("Chủ tịch UBND tỉnh Thái Bình", "Bộ trưởng Bộ Tư pháp").
+_VI_LINKS = {"tỉnh", "thành", "phố", "huyện", "quận", "xã", "và", "nhân", "dân", "ban", "nước", "chính", "phủ", "ủy"}
+# Russian words that continue a title (иностранных дел, правительственной канцелярии) and do not look like verbs.
+_RU_LINK = re.compile(r"^[а-яё-]+(?:ого|его|ой|ей|ых|их|ии|ия|ий|ства|ения|ы|и|а|ов|ев|ям|ам)$")
+_RU_VERB = re.compile(r"(?:л|ла|ли|ло|ся|сь|ет|ит|ют|ут|ат|ят)$")
+_NOT_NAMES = {
+    "government", "office", "committee", "ministry", "bank", "house", "board", "reserve", "party", "people",
+    "state", "national", "federal", "council", "assembly", "department", "union", "general", "province",
+    "city", "the", "minister", "president", "secretary", "chairman", "deputy", "news", "agency",
+}  # fmt: skip
+_WINDOW = 12
+
+
+@dataclass(frozen=True)
+class Mention:
+    name: str
+    role: str
+    start: int  # where the role begins in the text
+
+
+def _tokens(text, start):
+    return [(m.group(), m.start()) for m in _TOKEN.finditer(text, start, start + 200)][:_WINDOW]
+
+
+def _capitalised(word, language):
+    if language == "en" and re.fullmatch(r"[A-Z]\.", word):
+        return True  # an initial
+    if not word[:1].isupper() or (word.isupper() and len(word) > 1):
+        return False
+    if language == "ru":
+        return all("\u0400" <= ch <= "\u04ff" or ch == "-" for ch in word)
+    return word.replace("'", "").replace("’", "").isalpha()
+
+
+def _vietnamese_name(run, language):
+    """The longest ending of a run of capitalised words that is a Vietnamese name, or None."""
+    for size in (4, 3, 2):
+        if len(run) < size:
+            continue
+        words = run[-size:]
+        head = words[0]
+        if len(run) > size and fold(f"{run[-size - 1]} {head}").casefold() in _PLACES:
+            continue  # "tỉnh Lâm Đồng Trần Văn Hiệp": Đồng belongs to the province
+        if language == "ru":
+            ok = skeleton(head) in _SURNAMES_KEYS and all(len(w) <= 6 for w in words)
+        else:
+            ok = fold(head).casefold() in _SURNAMES_LATIN and all(is_syllable(w) for w in words)
+        if ok and " ".join(fold(w).casefold() for w in words[:2]) not in _PLACES:
+            return words
+    return None
+
+
+def _other_name(run, direct, language):
+    """2–3 capitalised words right after the title (Finance Minister Kiichi Miyazawa): a name not Vietnamese.
+    Russian titles name the country first (министр иностранных дел России Сергей Лавров): its last two words."""
+    if language == "ru" and len(run) == 3 and not run[1].endswith(("вич", "вна", "чна")):
+        run = run[1:]
+    elif not direct:
+        return None
+    if not 2 <= len(run) <= 3 or any(fold(w).casefold().strip(".") in _NOT_NAMES for w in run):
+        return None
+    if any(len(w) < 2 for w in run):
+        return None
+    return run
+
+
+def _name_in(run, direct, language):
+    if not run:
+        return None
+    return _vietnamese_name(run, language) or (_other_name(run, direct, language) if language != "vi" else None)
+
+
+def _continues_title(word, language, previous_capital):
+    if language == "en":
+        return word in _EN_LINKS
+    if language == "vi":
+        return word in _VI_LINKS or previous_capital
+    return word == "дел" or (bool(_RU_LINK.match(word)) and not _RU_VERB.search(word))
+
+
+def _name_after(text, end, language):
+    """(name words, where the name starts) after a title ending at `end`, or None."""
+    tokens = _tokens(text, end)
+    run, run_end, direct, previous_capital = [], 0, True, False
+    for index, (word, _position) in enumerate(tokens):
+        if _capitalised(word, language) and not HEADS[language].match(word):
+            run.append(word)
+            run_end, previous_capital = index, True
+            continue
+        if word.isupper() and len(word) > 1 and not run:  # UBND, МИД, РФ
+            direct = False
+            continue
+        if not _continues_title(word, language, previous_capital) or _name_in(run, direct, language):
+            break  # the name, if any, is the run that ends here
+        # Words of the organisation in the title (of the Government Office, Bộ Tư pháp): keep reading.
+        run, direct, previous_capital = [], direct and not run and False, False
+    words = _name_in(run, direct, language)
+    if not words:
+        return None
+    return words, tokens[run_end - len(words) + 1][1]
+
+
+# Forms of address, not roles: they introduce a name but say nothing of the office.
+_ADDRESS = re.compile(r"^(?:comrades?|đồng chí|товарищ\w*)$", re.IGNORECASE)
+
+
+def _role(phrase, language):
+    role = " ".join(phrase.replace("- ", "-").split()).rstrip(" ,:")
+    if _ADDRESS.match(role):
+        return ""
+    # Russian and Vietnamese titles are common nouns: capitalised only at the start of a sentence.
+    return role[:1].lower() + role[1:] if language == "ru" else role
+
+
+def find_mentions(text, language):
+    """Every (name, role) a text introduces, in order; one mention per name and role."""
+    head = HEADS.get(language)
+    if head is None:
+        return []
+    found, seen = [], set()
+    for match in head.finditer(text):
+        if match.start() and text[match.start() - 1].isalnum():
+            continue
+        named = _name_after(text, match.end(), language)
+        if named is None:
+            continue
+        words, name_start = named
+        name = " ".join(words)
+        role = _role(text[match.start() : name_start], language)
+        if (name, role) not in seen:
+            seen.add((name, role))
+            found.append(Mention(name=name, role=role, start=match.start()))
+    return found

@@ -1,0 +1,103 @@
+"""manage.py retag: existing articles follow the gazetteer; editors' corrections survive; only changes re-index."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from archive.models import Article, IndexChange, Official, OfficialAlias, Topic
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+EMPTY_INLINES = {f"{name}-{count}_FORMS": 0 for name in ("aliases", "roles") for count in ("TOTAL", "INITIAL")}
+
+
+def retag(*args):
+    out = io.StringIO()
+    call_command("retag", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def slugs(article):
+    return set(article.officials.values_list("slug", flat=True))
+
+
+@pytest.fixture
+def articles():
+    """Tagged before the gazetteer knew Mai Thị Thu Vân's Russian spelling, or Nguyễn Thanh Tịnh at all."""
+    khai = make_article(
+        language="ru",
+        body="<p>Заместитель премьер-министра Ле Минь Кхай и Май Тхи Тху Ван.</p>",
+        officials=["le-minh-khai"],
+    )
+    tinh = make_article(body="<p>Deputy Minister of Justice Nguyen Thanh Tinh spoke.</p>")
+    other = make_article(body="<p>Nothing about anyone.</p>")
+    IndexChange.objects.all().delete()
+    return khai, tinh, other
+
+
+def test_dry_run_reports_and_writes_nothing(articles):
+    khai, *_ = articles
+    out = retag("--dry-run", "-v2")
+    assert "3 articles checked; tags would change on 1" in out
+    assert "+mai-thi-thu-van" in out
+    assert slugs(khai) == {"le-minh-khai"} and not IndexChange.objects.exists()
+
+
+def test_a_new_official_tags_existing_articles_and_only_those_are_reindexed(articles):
+    khai, tinh, _ = articles
+    official = Official.objects.create(name="Nguyễn Thanh Tịnh", slug="nguyen-thanh-tinh")
+    IndexChange.objects.all().delete()
+    assert "3 articles checked; tags changed on 2" in retag()
+    assert slugs(khai) == {"le-minh-khai", "mai-thi-thu-van"}
+    assert slugs(tinh) == {official.slug}
+    assert set(IndexChange.objects.values_list("article_id", flat=True)) == {khai.pk, tinh.pk}
+    # Nothing changes the second time: nothing is queued.
+    IndexChange.objects.all().delete()
+    assert "tags changed on 0" in retag()
+    assert not IndexChange.objects.exists()
+
+
+def test_editors_corrections_survive(articles):
+    khai, *_ = articles
+    retag()
+    # An editor removes a tag the gazetteer inferred and adds ones it cannot infer.
+    khai.officials.remove(Official.objects.get(slug="mai-thi-thu-van"))
+    khai.officials.add(Official.objects.get(slug="pham-minh-chinh"))
+    khai.topics.add(Topic.objects.get(slug="e-government"))
+    OfficialAlias.objects.create(official=Official.objects.get(slug="le-minh-khai"), name="Ле Минь Кхаи", language="ru")
+    retag()
+    khai = Article.objects.get(pk=khai.pk)
+    assert slugs(khai) == {"le-minh-khai", "pham-minh-chinh"}
+    assert set(khai.topics.values_list("slug", flat=True)) == {"e-government"}
+
+
+def test_a_removed_alias_untags_what_only_it_tagged(articles):
+    khai, *_ = articles
+    retag()
+    Official.objects.get(slug="mai-thi-thu-van").aliases.filter(language="ru").delete()
+    retag()
+    assert slugs(khai) == {"le-minh-khai"}
+
+
+def test_admin_action_retags_selected_articles(articles, client):
+    khai, _, other = articles
+    client.force_login(User.objects.create_superuser("editor", "e@example.org", "pw"))
+    response = client.post(
+        "/admin/archive/article/", {"action": "retag", "_selected_action": [khai.pk, other.pk]}, follow=True
+    )
+    assert "2 article(s) checked; tags changed on 1." in response.text
+    assert slugs(khai) == {"le-minh-khai", "mai-thi-thu-van"}
+
+
+def test_saving_an_official_in_the_admin_retags_the_articles_that_name_it(articles, client):
+    _, tinh, _ = articles
+    client.force_login(User.objects.create_superuser("editor", "e@example.org", "pw"))
+    response = client.post(
+        "/admin/archive/official/add/",
+        {"name": "Nguyễn Thanh Tịnh", "slug": "nguyen-thanh-tinh", **EMPTY_INLINES},
+        follow=True,
+    )
+    assert response.status_code == 200 and "tags changed on 1" in response.text
+    assert slugs(tinh) == {"nguyen-thanh-tinh"}
