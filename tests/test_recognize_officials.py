@@ -25,6 +25,10 @@ def found(text, language):
         ("Treasury Secretary James A. Baker told reporters.", [("James A. Baker", "Treasury Secretary")]),
         ("President Vo Van Thuong and Prime Minister Pham Minh Chinh met.",
          [("Vo Van Thuong", "President"), ("Pham Minh Chinh", "Prime Minister")]),
+        ("Attending were comrades: Nguyen Khac Than, Deputy Secretary", [("Nguyen Khac Than", "")]),
+        ("British Prime Minister Margaret Thatcher's Conservatives lead", [("Margaret Thatcher", "Prime Minister")]),
+        ("under an agreement, Finance Minister Barend du Plessis said.", [("Barend du Plessis", "Finance Minister")]),
+        ("Deputy Head of the Government Office Mai Thi Thu Van's speech", [("Mai Thi Thu Van", "Deputy Head of the Government Office")]),
     ],
 )  # fmt: skip
 def test_english(text, expected):
@@ -73,6 +77,7 @@ def test_russian(text, expected):
         ("The Deputy Prime Minister requested the Government Office to act.", "en"),  # a title alone
         ("Head of the Government's Steering Committee for Administrative Reform chaired it.", "en"),
         ("President Reagan said.", "en"),  # one word is not a name
+        ("Continental Illinois Corp's <CIL> Chairman John Swearingen said", "en"),  # a company's officer
         ("Phó Thủ tướng yêu cầu các bộ", "vi"),
         ("Bộ trưởng Bộ Tư pháp cho biết", "vi"),
         ("президент встретился с Нгуен Суан Фуком", "ru"),  # the name is not the president's

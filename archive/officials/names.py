@@ -134,3 +134,12 @@ def derived_aliases(name):
     if (cyrillic := to_cyrillic(name)) is not None:
         found.append((cyrillic, "ru"))
     return list(dict.fromkeys(found))
+
+
+def same_name(a, b):
+    """Whether two spellings, in any scripts, are taken for one person: one cross-script key, and no
+    disagreement in diacritics when both have them."""
+    if skeleton(a) != skeleton(b):
+        return False
+    key_a, key_b = tone_key(a), tone_key(b)
+    return key_a is None or key_b is None or key_a == key_b

@@ -24,6 +24,8 @@ SURNAMES = (
     "Viên", "Chế", "Nhan", "Khổng", "Thiều", "Trà", "Phương", "Quang",
 )  # fmt: skip
 _SURNAMES_LATIN = {fold(s).casefold() for s in SURNAMES}
+# The commonest: one of them after a rarer surname starts the name ("huyện Gia Lâm Nguyễn Ngọc Thuần").
+_FIRST_SURNAMES = {fold(s).casefold() for s in SURNAMES[:16]}
 _SURNAMES_KEYS = {skeleton(to_cyrillic(s) or s) for s in SURNAMES}
 
 # Provinces whose first syllable is also a surname: "Chủ tịch UBND tỉnh Lâm Đồng Trần Văn Hiệp".
@@ -42,23 +44,25 @@ _PLACES = {
 }  # fmt: skip
 
 _EN_HEAD = (
-    r"(?:(?:Permanent|Standing|First|Acting|Deputy|Vice|Former|General|Prime|Foreign|Finance|Trade|Economics?"
+    r"(?:(?:Permanent|Standing|First|Acting|Deputy|Vice|Former|General|Prime|Foreign|Finance|Trade|Economics?|Assistant|Under"
     r"|Agriculture|Energy|Oil|Defen[cs]e|Justice|Industry|Treasury|Commerce|Labou?r|Interior|Party|State)[ -])*"
     r"(?:Prime Minister|Minister|President|Chairman|Chairwoman|Chair|Secretary|Head|Director(?: General)?"
     r"|Governor|Ambassador|Spokes(?:man|woman|person)|Inspector General|Chief Justice|Prosecutor General"
-    r"|Mayor|Chancellor|Senator|Commissioner|Comrades?)\b"
+    r"|Mayor|Chancellor|Senator|Commissioner|Representative|Attorney General|Premier|Undersecretary|(?i:comrades?))\b"
 )
 _VI_HEAD = (
-    r"(?:Phó |Nguyên )?(?:Thủ tướng|Chủ tịch nước|Chủ tịch|Tổng Bí thư|Bí thư|Bộ trưởng|Thứ trưởng|Chủ nhiệm"
+    r"(?:Phó |Nguyên )?(?:Thủ tướng|Tổng thống|Ngoại trưởng|Chủ tịch nước|Chủ tịch|Tổng Bí thư|Bí thư|Bộ trưởng"
+    r"|Thứ trưởng|Chủ nhiệm"
     r"|Giám đốc|Tổng Giám đốc|Tổng Thanh tra|Tổng Kiểm toán|Chánh án|Viện trưởng|Đại sứ|Trưởng ban|Thống đốc"
     r"|Người phát ngôn|Cục trưởng|Vụ trưởng|Tổng cục trưởng|Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng)"
     r"(?: Thường trực)?(?!\w)|[Đđ]ồng chí(?!\w)"
 )
 _RU_HEAD = (
     r"(?:(?:[Зз]аместител\w*|[Пп]ерв\w+ заместител\w*) )?"
-    r"(?:[Пп]ремьер- ?министр\w*|[Вв]ице-премьер\w*|[Мм]инистр\w*|[Зз]амминистр\w*|[Пп]резидент\w*|[Гг]лав[аыеуо]й?"
+    r"(?:[Пп]ремьер- ?министр\w*|[Вв]ице-премьер\w*|[Мм]инистр\w*|[Зз]амминистр\w*|(?:[Вв]ице-)?[Пп]резидент\w*"
+    r"|[Сс]татс-секретар\w*|[Гг]лав[аыеуо]й?"
     r"|[Пп]редседател\w*|[Гг]енсек\w*|[Гг]енеральн\w+ секретар\w+|[Пп]ос[оа]л\w*|[Гг]убернатор\w*|[Мм]эр\w*"
-    r"|[Сс]пикер\w*|[Рр]уководител\w*|[Пп]ресс-секретар\w*|[Тт]оварищ\w*|[Зз]аместител\w*)(?!\w)"
+    r"|[Сс]пикер\w*|[Зз]ампред\w*|[Зз]амглав\w*|[Рр]уководител\w*|[Пп]ресс-секретар\w*|[Тт]оварищ\w*|[Зз]аместител\w*)(?!\w)"
 )
 HEADS = {
     "en": re.compile(_EN_HEAD),
@@ -72,7 +76,7 @@ _EN_LINKS = {"of", "the", "for", "and", "on", "in", "at", "&"}
 _VI_LINKS = {"tỉnh", "thành", "phố", "huyện", "quận", "xã", "và", "nhân", "dân", "ban", "nước", "chính", "phủ", "ủy"}
 # Russian words that continue a title (иностранных дел, правительственной канцелярии) and do not look like verbs.
 _RU_LINK = re.compile(r"^[а-яё-]+(?:ого|его|ой|ей|ых|их|ии|ия|ий|ства|ения|ы|и|а|ов|ев|ям|ам)$")
-_RU_VERB = re.compile(r"(?:л|ла|ли|ло|ся|сь|ет|ит|ют|ут|ат|ят)$")
+_RU_VERB = re.compile(r"(?:[аеиыяу]л[аио]?|ся|сь|ет|ит|ют|ут|ат|ят)$")
 _NOT_NAMES = {
     "government", "office", "committee", "ministry", "bank", "house", "board", "reserve", "party", "people",
     "state", "national", "federal", "council", "assembly", "department", "union", "general", "province",
@@ -115,6 +119,12 @@ def _vietnamese_name(run, language):
             ok = skeleton(head) in _SURNAMES_KEYS and all(len(w) <= 6 for w in words)
         else:
             ok = fold(head).casefold() in _SURNAMES_LATIN and all(is_syllable(w) for w in words)
+        if (
+            size > 2
+            and fold(words[1]).casefold() in _FIRST_SURNAMES - {fold(head).casefold()}
+            and (fold(head).casefold() not in _FIRST_SURNAMES)
+        ):
+            continue
         if ok and " ".join(fold(w).casefold() for w in words[:2]) not in _PLACES:
             return words
     return None
@@ -125,7 +135,12 @@ def _other_name(run, direct, language):
     Russian titles name the country first (министр иностранных дел России Сергей Лавров): its last two words."""
     if language == "ru" and len(run) == 3 and not run[1].endswith(("вич", "вна", "чна")):
         run = run[1:]
-    elif not direct:
+    elif language == "vi":
+        # Foreign names in Vietnamese text follow the country: Bộ trưởng Quốc phòng Mỹ James Mattis.
+        run = run[-2:]
+        if any(is_syllable(w) for w in run):
+            return None
+    elif not direct and language == "en":
         return None
     if not 2 <= len(run) <= 3 or any(fold(w).casefold().strip(".") in _NOT_NAMES for w in run):
         return None
@@ -137,7 +152,7 @@ def _other_name(run, direct, language):
 def _name_in(run, direct, language):
     if not run:
         return None
-    return _vietnamese_name(run, language) or (_other_name(run, direct, language) if language != "vi" else None)
+    return _vietnamese_name(run, language) or _other_name(run, direct, language)
 
 
 def _continues_title(word, language, previous_capital):
@@ -145,30 +160,56 @@ def _continues_title(word, language, previous_capital):
         return word in _EN_LINKS
     if language == "vi":
         return word in _VI_LINKS or previous_capital
-    return word == "дел" or (bool(_RU_LINK.match(word)) and not _RU_VERB.search(word))
+    return word in {"дел", "и", "–", "—"} or (bool(_RU_LINK.match(word)) and not _RU_VERB.search(word))
+
+
+_PARTICLES = {"du", "de", "da", "van", "von", "der", "del", "di", "la", "le", "bin", "al", "ter"}
+
+
+def _step(word, following, language, state):
+    """What one word after a title does: 'name' (joins the run), 'last' (a possessive ends the name),
+    'skip', 'link' (a word of the title's organisation) or 'stop'."""
+    if _capitalised(word, language) and not HEADS[language].match(word):
+        possessive = re.sub(r"['’]s$", "", word)
+        if possessive != word and _name_in([*state["run"], possessive], state["direct"], language):
+            return "last"  # Margaret Thatcher's Conservatives
+        return "name"
+    if word in _PARTICLES and state["run"] and _capitalised(following, language):
+        return "name"  # Barend du Plessis
+    if (word.isupper() and len(word) > 1 and not state["run"]) or (word in {":", ")"} and state["index"] == 0):
+        return "skip"  # UBND, МИД, РФ; "comrades: Nguyen Khac Than", "(Governor) Manley Johnson"
+    if not _continues_title(word, language, state["capital"]) or _name_in(state["run"], state["direct"], language):
+        return "stop"
+    return "link"
 
 
 def _name_after(text, end, language):
     """(name words, where the name starts) after a title ending at `end`, or None."""
     tokens = _tokens(text, end)
-    run, run_end, direct, previous_capital = [], 0, True, False
+    state = {"run": [], "end": 0, "direct": True, "capital": False, "index": 0}
     for index, (word, _position) in enumerate(tokens):
-        if _capitalised(word, language) and not HEADS[language].match(word):
-            run.append(word)
-            run_end, previous_capital = index, True
-            continue
-        if word.isupper() and len(word) > 1 and not run:  # UBND, МИД, РФ
-            direct = False
-            continue
-        if not _continues_title(word, language, previous_capital) or _name_in(run, direct, language):
+        state["index"] = index
+        following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+        action = _step(word, following, language, state)
+        if action in {"name", "last"}:
+            state["run"].append(re.sub(r"['’]s$", "", word) if action == "last" else word)
+            state["end"], state["capital"] = index, True
+            if action == "last":
+                break
+        elif action == "skip":
+            state["direct"] = state["direct"] and word in {":", ")"}
+        elif action == "stop":
             break  # the name, if any, is the run that ends here
-        # Words of the organisation in the title (of the Government Office, Bộ Tư pháp): keep reading.
-        run, direct, previous_capital = [], direct and not run and False, False
-    words = _name_in(run, direct, language)
+        else:  # a word of the organisation in the title (of the Government Office, Bộ Tư pháp): read on
+            state.update(run=[], direct=False, capital=False)
+    words = _name_in(state["run"], state["direct"], language)
     if not words:
         return None
-    return words, tokens[run_end - len(words) + 1][1]
+    return words, tokens[state["end"] - len(words) + 1][1]
 
+
+# A company's officers are not officials: "Continental Illinois Corp's <CIL> Chairman John Swearingen".
+_COMPANY = re.compile(r"\b(?:Corp|Inc|Co|Ltd|Plc|PLC|AG|SA|NV|Group|Bank|Bancorp)\b\.?(?:['’]s)?\s*(?:<[^>]*>\s*)?$")
 
 # Forms of address, not roles: they introduce a name but say nothing of the office.
 _ADDRESS = re.compile(r"^(?:comrades?|đồng chí|товарищ\w*)$", re.IGNORECASE)
@@ -189,7 +230,7 @@ def find_mentions(text, language):
         return []
     found, seen = [], set()
     for match in head.finditer(text):
-        if match.start() and text[match.start() - 1].isalnum():
+        if (match.start() and text[match.start() - 1].isalnum()) or _COMPANY.search(text, 0, match.start()):
             continue
         named = _name_after(text, match.end(), language)
         if named is None:
