@@ -10,8 +10,8 @@ right after the title. A name alone ("Binh said") is never a mention: the title 
 import re
 from dataclasses import dataclass
 
-from archive.officials.names import is_syllable, skeleton, to_cyrillic
-from archive.text import fold
+from archive.officials.names import has_diacritics, is_syllable, skeleton, to_cyrillic
+from archive.text import fold, nfc
 
 # The hundred or so Vietnamese family names cover nearly every official.
 SURNAMES = (
@@ -24,6 +24,7 @@ SURNAMES = (
     "Viên", "Chế", "Nhan", "Khổng", "Thiều", "Trà", "Phương", "Quang",
 )  # fmt: skip
 _SURNAMES_LATIN = {fold(s).casefold() for s in SURNAMES}
+_SURNAMES_EXACT = {s.casefold() for s in SURNAMES}
 # The commonest: one of them after a rarer surname starts the name ("huyện Gia Lâm Nguyễn Ngọc Thuần").
 _FIRST_SURNAMES = {fold(s).casefold() for s in SURNAMES[:16]}
 _SURNAMES_KEYS = {skeleton(to_cyrillic(s) or s) for s in SURNAMES}
@@ -61,7 +62,8 @@ _RU_HEAD = (
     r"(?:(?:[Зз]аместител\w*|[Пп]ерв\w+ заместител\w*) )?"
     r"(?:[Пп]ремьер- ?министр\w*|[Вв]ице-премьер\w*|[Мм]инистр\w*|[Зз]амминистр\w*|(?:[Вв]ице-)?[Пп]резидент\w*"
     r"|[Сс]татс-секретар\w*|[Гг]лав[аыеуо]й?"
-    r"|[Пп]редседател\w*|[Гг]енсек\w*|[Гг]енеральн\w+ секретар\w+|[Пп]ос[оа]л\w*|[Гг]убернатор\w*|[Мм]эр\w*"
+    r"|[Пп]редседател\w*|[Гг]енсек\w*|[Гг]енеральн\w+ секретар\w+|[Гг]убернатор\w*|[Мм]эр\w*"
+    r"|[Пп]ос(?:ол|л(?:а|у|ом|ы|ов|ам|ами|ах)?)"
     r"|[Сс]пикер\w*|[Зз]ампред\w*|[Зз]амглав\w*|[Рр]уководител\w*|[Пп]ресс-секретар\w*|[Тт]оварищ\w*|[Зз]аместител\w*)(?!\w)"
 )
 HEADS = {
@@ -76,6 +78,8 @@ _EN_LINKS = {"of", "the", "for", "and", "on", "in", "at", "&"}
 _VI_LINKS = {"tỉnh", "thành", "phố", "huyện", "quận", "xã", "và", "nhân", "dân", "ban", "nước", "chính", "phủ", "ủy"}
 # Russian words that continue a title (иностранных дел, правительственной канцелярии) and do not look like verbs.
 _RU_LINK = re.compile(r"^[а-яё-]+(?:ого|его|ой|ей|ых|их|ии|ия|ий|ства|ения|ы|и|а|ов|ев|ям|ам)$")
+# Russian words that end like adjectives or abstract nouns are names of bodies (Российской Федерации).
+_RU_NOT_NAME = ("ской", "ского", "ская", "ский", "ции", "ства", "ного", "ной", "ная")
 _RU_VERB = re.compile(r"(?:[аеиыяу]л[аио]?|ся|сь|ет|ит|ют|ут|ат|ят)$")
 _NOT_NAMES = {
     "government", "office", "committee", "ministry", "bank", "house", "board", "reserve", "party", "people",
@@ -106,26 +110,37 @@ def _capitalised(word, language):
     return word.replace("'", "").replace("’", "").isalpha()
 
 
+def _key(word):
+    return fold(word).casefold()
+
+
+def _is_surname(word, language):
+    """A Vietnamese family name; spelled with diacritics, exactly (Tổng, Đảng, Trường are not Tống, Đặng, Trương)."""
+    if language == "ru":
+        return skeleton(word) in _SURNAMES_KEYS
+    if has_diacritics(word):
+        return nfc(word).casefold() in _SURNAMES_EXACT
+    return _key(word) in _SURNAMES_LATIN
+
+
+def _fits(words, run, language):
+    size = len(words)
+    if len(run) > size and _key(f"{run[-size - 1]} {words[0]}") in _PLACES:
+        return False  # "tỉnh Lâm Đồng Trần Văn Hiệp": Đồng belongs to the province
+    if _key(f"{words[0]} {words[1]}") in _PLACES:
+        return False
+    if size > 2 and _key(words[0]) not in _FIRST_SURNAMES and _key(words[1]) in _FIRST_SURNAMES:
+        return False  # "huyện Gia Lâm Nguyễn Ngọc Thuần"
+    if language == "ru":
+        return all(len(w) <= 6 for w in words)
+    return all(is_syllable(w) for w in words)
+
+
 def _vietnamese_name(run, language):
     """The longest ending of a run of capitalised words that is a Vietnamese name, or None."""
     for size in (4, 3, 2):
-        if len(run) < size:
-            continue
         words = run[-size:]
-        head = words[0]
-        if len(run) > size and fold(f"{run[-size - 1]} {head}").casefold() in _PLACES:
-            continue  # "tỉnh Lâm Đồng Trần Văn Hiệp": Đồng belongs to the province
-        if language == "ru":
-            ok = skeleton(head) in _SURNAMES_KEYS and all(len(w) <= 6 for w in words)
-        else:
-            ok = fold(head).casefold() in _SURNAMES_LATIN and all(is_syllable(w) for w in words)
-        if (
-            size > 2
-            and fold(words[1]).casefold() in _FIRST_SURNAMES - {fold(head).casefold()}
-            and (fold(head).casefold() not in _FIRST_SURNAMES)
-        ):
-            continue
-        if ok and " ".join(fold(w).casefold() for w in words[:2]) not in _PLACES:
+        if len(run) >= size and _is_surname(words[0], language) and _fits(words, run, language):
             return words
     return None
 
@@ -144,7 +159,7 @@ def _other_name(run, direct, language):
         return None
     if not 2 <= len(run) <= 3 or any(fold(w).casefold().strip(".") in _NOT_NAMES for w in run):
         return None
-    if any(len(w) < 2 for w in run):
+    if any(len(w) < 2 for w in run) or (language == "ru" and any(w.endswith(_RU_NOT_NAME) for w in run)):
         return None
     return run
 
@@ -159,7 +174,7 @@ def _continues_title(word, language, previous_capital):
     if language == "en":
         return word in _EN_LINKS
     if language == "vi":
-        return word in _VI_LINKS or previous_capital
+        return word in _VI_LINKS or (previous_capital and word.isalpha())
     return word in {"дел", "и", "–", "—"} or (bool(_RU_LINK.match(word)) and not _RU_VERB.search(word))
 
 

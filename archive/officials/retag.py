@@ -36,14 +36,11 @@ def merge(current, previous_auto, new_auto):
 
 
 def articles_naming(official):
-    """Articles whose text may name an official in one of its spellings (a cheap filter; tagging decides)."""
-    words = set()
-    for name in [official.name, *official.aliases.values_list("name", flat=True)]:
-        if name.split():
-            words.add(max(name.split(), key=len))
-    query = Q(officials=official)  # and those it tags now: a spelling may have gone
-    for word in words:
-        query |= Q(body__contains=word) | Q(title__contains=word)
+    """Articles whose text may name an official in one of its spellings (a cheap filter; tagging decides),
+    and those it tags now (a spelling may have gone)."""
+    query = Q(officials=official)
+    for name in {official.name, *official.aliases.values_list("name", flat=True)}:
+        query |= Q(body__contains=name) | Q(title__contains=name)
     return Article.objects.filter(query).distinct()
 
 
