@@ -470,7 +470,7 @@ class Importer:
             f"{article.title}\n{html_text(article.body)}", article.language
         )
         article.body, article.lead, article.legal_refs = item.body, item.lead, item.legal_refs
-        article.content_hash, article.auto_tags = item.content_hash, item.auto_tags
+        article.content_hash = item.content_hash
         for name in ("title", "published", "language", "source_name"):
             if name in item.explicit or (name == "source_name" and not article.source_name):
                 setattr(article, name, getattr(item, name))
@@ -497,12 +497,19 @@ class Importer:
             article.story = story
         try:
             with transaction.atomic():
+                reset = {
+                    "officials": "officials" in item.explicit
+                    or set(article.officials.values_list("pk", flat=True)) == set(old_officials),
+                    "topics": "topics" in item.explicit
+                    or set(article.topics.values_list("pk", flat=True)) == set(old_topics),
+                }
+                # Tags an editor corrected stay, and so does what they were corrected from (for re-tagging).
+                previous = article.auto_tags or {}
+                article.auto_tags = {k: item.auto_tags[k] if reset[k] else previous.get(k) for k in reset}
                 article.save()
-                current = set(article.officials.values_list("pk", flat=True))
-                if "officials" in item.explicit or current == set(old_officials):
+                if reset["officials"]:
                     article.officials.set(item.officials)
-                current = set(article.topics.values_list("pk", flat=True))
-                if "topics" in item.explicit or current == set(old_topics):
+                if reset["topics"]:
                     article.topics.set(item.topics)
                 candidates.record_mentions([(article, item.mentions)], replace=True)
         except IntegrityError as error:
