@@ -23,6 +23,7 @@ def found(text, language):
          [("Tran Hong Ha", "Minister of Natural Resources and Environment")]),
         ("On February 2, Comrade Pham Minh Chinh, Politburo member, chaired it.", [("Pham Minh Chinh", "")]),
         ("Treasury Secretary James A. Baker told reporters.", [("James A. Baker", "Treasury Secretary")]),
+        ("Trade Representative, Michael Smith, said", [("Michael Smith", "Trade Representative")]),
         ("President Vo Van Thuong and Prime Minister Pham Minh Chinh met.",
          [("Vo Van Thuong", "President"), ("Pham Minh Chinh", "Prime Minister")]),
         ("Attending were comrades: Nguyen Khac Than, Deputy Secretary", [("Nguyen Khac Than", "")]),
@@ -40,7 +41,7 @@ def test_english(text, expected):
     [
         ("Phó Thủ tướng Lê Minh Khái phát biểu.", [("Lê Minh Khái", "Phó Thủ tướng")]),
         ("Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ Trần Văn Sơn phát biểu tại Hội nghị.",
-         [("Trần Văn Sơn", "Chủ nhiệm Văn phòng Chính phủ")]),
+         [("Trần Văn Sơn", "Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ")]),
         ("Bộ trưởng Bộ Công Thương Nguyễn Hồng Diên cho biết", [("Nguyễn Hồng Diên", "Bộ trưởng Bộ Công Thương")]),
         ("Chủ tịch UBND tỉnh Thái Bình Nguyễn Khắc Thận dự.", [("Nguyễn Khắc Thận", "Chủ tịch UBND tỉnh Thái Bình")]),
         ("Chủ tịch UBND tỉnh Lâm Đồng Trần Văn Hiệp dự.", [("Trần Văn Hiệp", "Chủ tịch UBND tỉnh Lâm Đồng")]),
@@ -78,6 +79,7 @@ def test_russian(text, expected):
         ("Head of the Government's Steering Committee for Administrative Reform chaired it.", "en"),
         ("President Reagan said.", "en"),  # one word is not a name
         ("Continental Illinois Corp's <CIL> Chairman John Swearingen said", "en"),  # a company's officer
+        ("Ashland Oil Inc is seeking an acquisition, Chairman John Hall said.", "en"),
         ("Phó Thủ tướng yêu cầu các bộ", "vi"),
         ("Bộ trưởng Bộ Tư pháp cho biết", "vi"),
         ("президент встретился с Нгуен Суан Фуком", "ru"),  # the name is not the president's

@@ -77,7 +77,7 @@ _EN_LINKS = {"of", "the", "for", "and", "on", "in", "at", "&"}
 # Vietnamese words inside a title's organisation ("Chủ tịch UBND tỉnh Thái Bình", "Bộ trưởng Bộ Tư pháp").
 _VI_LINKS = {"tỉnh", "thành", "phố", "huyện", "quận", "xã", "và", "nhân", "dân", "ban", "nước", "chính", "phủ", "ủy"}
 # Russian words that continue a title (иностранных дел, правительственной канцелярии) and do not look like verbs.
-_RU_LINK = re.compile(r"^[а-яё-]+(?:ого|его|ой|ей|ых|их|ии|ия|ий|ства|ения|ы|и|а|ов|ев|ям|ам)$")
+_RU_LINK = re.compile(r"^[а-яё-]+(?:ого|его|ому|ему|ой|ей|ых|их|ии|ия|ий|ства|ения|ы|и|а|у|ов|ев|ям|ам)$")
 # Russian words that end like adjectives or abstract nouns are names of bodies (Российской Федерации).
 _RU_NOT_NAME = ("ской", "ского", "ская", "ский", "ции", "ства", "ного", "ной", "ная")
 _RU_VERB = re.compile(r"(?:[аеиыяу]л[аио]?|ся|сь|ет|ит|ют|ут|ат|ят)$")
@@ -175,7 +175,7 @@ def _continues_title(word, language, previous_capital):
         return word in _EN_LINKS
     if language == "vi":
         return word in _VI_LINKS or (previous_capital and word.isalpha())
-    return word in {"дел", "и", "–", "—"} or (bool(_RU_LINK.match(word)) and not _RU_VERB.search(word))
+    return word in {"дел", "и", "по", "–", "—"} or (bool(_RU_LINK.match(word)) and not _RU_VERB.search(word))
 
 
 _PARTICLES = {"du", "de", "da", "van", "von", "der", "del", "di", "la", "le", "bin", "al", "ter"}
@@ -191,8 +191,8 @@ def _step(word, following, language, state):
         return "name"
     if word in _PARTICLES and state["run"] and _capitalised(following, language):
         return "name"  # Barend du Plessis
-    if (word.isupper() and len(word) > 1 and not state["run"]) or (word in {":", ")"} and state["index"] == 0):
-        return "skip"  # UBND, МИД, РФ; "comrades: Nguyen Khac Than", "(Governor) Manley Johnson"
+    if (word.isupper() and len(word) > 1 and not state["run"]) or (word in {":", ")", ","} and state["index"] == 0):
+        return "skip"  # UBND, МИД, РФ; "comrades: X", "(Governor) X", "Trade Representative, X", "Bộ trưởng, Chủ nhiệm"
     if not _continues_title(word, language, state["capital"]) or _name_in(state["run"], state["direct"], language):
         return "stop"
     return "link"
@@ -212,7 +212,7 @@ def _name_after(text, end, language):
             if action == "last":
                 break
         elif action == "skip":
-            state["direct"] = state["direct"] and word in {":", ")"}
+            state["direct"] = state["direct"] and word in {":", ")", ","}
         elif action == "stop":
             break  # the name, if any, is the run that ends here
         else:  # a word of the organisation in the title (of the Government Office, Bộ Tư pháp): read on
@@ -225,6 +225,20 @@ def _name_after(text, end, language):
 
 # A company's officers are not officials: "Continental Illinois Corp's <CIL> Chairman John Swearingen".
 _COMPANY = re.compile(r"\b(?:Corp|Inc|Co|Ltd|Plc|PLC|AG|SA|NV|Group|Bank|Bancorp)\b\.?(?:['’]s)?\s*(?:<[^>]*>\s*)?$")
+
+# Titles a company's officers share with officials; in a sentence about a company they are the company's.
+_CORPORATE_TITLES = re.compile(r"(?:Chairman|Chairwoman|Chair|President|Director|Secretary|Head)$")
+_COMPANY_IN_SENTENCE = re.compile(r"\b(?:Corp|Inc|Co|Ltd|Plc|PLC|Bancorp)\b|<[A-Z.]+>")
+
+
+def _of_company(text, match):
+    if _COMPANY.search(text, 0, match.start()):
+        return True
+    if not _CORPORATE_TITLES.search(match.group()):
+        return False
+    sentence = re.split(r"[.!?]\s", text[max(0, match.start() - 300) : match.start()])[-1]
+    return bool(_COMPANY_IN_SENTENCE.search(sentence))
+
 
 # Forms of address, not roles: they introduce a name but say nothing of the office.
 _ADDRESS = re.compile(r"^(?:comrades?|đồng chí|товарищ\w*)$", re.IGNORECASE)
@@ -239,21 +253,22 @@ def _role(phrase, language):
 
 
 def find_mentions(text, language):
-    """Every (name, role) a text introduces, in order; one mention per name and role."""
+    """Every (name, role) a text introduces, in order; one mention per place a name stands."""
     head = HEADS.get(language)
     if head is None:
         return []
     found, seen = [], set()
     for match in head.finditer(text):
-        if (match.start() and text[match.start() - 1].isalnum()) or _COMPANY.search(text, 0, match.start()):
+        if (match.start() and text[match.start() - 1].isalnum()) or _of_company(text, match):
             continue
         named = _name_after(text, match.end(), language)
         if named is None:
             continue
         words, name_start = named
-        name = " ".join(words)
-        role = _role(text[match.start() : name_start], language)
-        if (name, role) not in seen:
-            seen.add((name, role))
-            found.append(Mention(name=name, role=role, start=match.start()))
+        if name_start in seen:
+            continue  # "Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ Trần Văn Sơn": one mention, the whole title
+        seen.add(name_start)
+        found.append(
+            Mention(name=" ".join(words), role=_role(text[match.start() : name_start], language), start=match.start())
+        )
     return found
