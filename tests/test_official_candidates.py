@@ -61,6 +61,8 @@ def test_changelist_shows_spellings_roles_counts_and_links_most_frequent_first(e
     import_lines(tmp_path, article("Visit", "Minister of Health Dao Hong Lan visited Hanoi.", "en"))
     html = editor.get(CHANGELIST).text
     assert html.index("Nguyễn Thanh Tịnh") < html.index("Dao Hong Lan")
+    # Seen in English only: its Cyrillic spelling is derived (from the unaccented name: D, not Đ, gives З).
+    assert "Зао Хонг Лан (transcribed)" in html
     assert "Нгуен Тхань Тинь" in html and "Deputy Minister of Justice" in html
     assert '<td class="field-n_articles">4</td>' in html
     assert f"/admin/archive/article/{Article.objects.order_by('pk').first().pk}/change/" in html

@@ -1,6 +1,7 @@
 """manage.py retag: existing articles follow the gazetteer; editors' corrections survive; only changes re-index."""
 
 import io
+import json
 
 import pytest
 from django.contrib.auth.models import User
@@ -101,3 +102,20 @@ def test_saving_an_official_in_the_admin_retags_the_articles_that_name_it(articl
     )
     assert response.status_code == 200 and "tags changed on 1" in response.text
     assert slugs(tinh) == {"nguyen-thanh-tinh"}
+
+
+def test_corrections_survive_a_reimport_and_then_a_retag(tmp_path, whoosh_index):
+    def import_body(body):
+        path = tmp_path / "one.jsonl"
+        record = {"title": "Meeting", "body": body, "language": "en", "published": "2024-03-01"}
+        path.write_text(json.dumps({**record, "source_url": "https://example.org/a"}), encoding="utf-8")
+        call_command("import_articles", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+        return Article.objects.get(source_url="https://example.org/a")
+
+    article = import_body("Deputy Prime Minister Le Minh Khai met Tran Van Son.")
+    assert slugs(article) == {"le-minh-khai", "tran-van-son"}
+    article.officials.remove(Official.objects.get(slug="tran-van-son"))  # the editor: not that Son
+    article = import_body("Deputy Prime Minister Le Minh Khai met Tran Van Son on Monday.")
+    assert slugs(article) == {"le-minh-khai"}  # the update keeps the correction
+    retag()
+    assert slugs(article) == {"le-minh-khai"}  # and so does re-tagging

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from archive.models import CandidateStatus, Official, OfficialCandidate, RoleMention
 from archive.officials import candidates, retag
+from archive.officials.names import is_cyrillic, to_cyrillic
 
 ARTICLE_LINKS = 5
 
@@ -51,7 +52,12 @@ class OfficialCandidateAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("Cyrillic"))
     def spelled_ru(self, obj):
-        return ", ".join(obj.spellings.get("ru", []))
+        seen = obj.spellings.get("ru", [])
+        derived = to_cyrillic(obj.name) if not seen and not is_cyrillic(obj.name) else None
+        return ", ".join(seen) or (_("%(name)s (transcribed)") % {"name": derived} if derived else "")
+
+    def has_add_permission(self, request):
+        return False  # candidates come from articles; a new official is added as an official
 
     @admin.display(description=gettext_lazy("Role phrases seen"))
     def roles_seen(self, obj):
