@@ -113,14 +113,11 @@ class OfficialAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         # A new name or alias tags the articles already in the archive that use it.
         super().save_related(request, form, formsets, change)
-        retag_and_report(self, request, retag.articles_naming(form.instance))
+        retag_and_report(self, request, retag.articles_naming([form.instance]))
 
     @admin.action(description=_("Re-tag articles that may name them"), permissions=["change"])
     def retag_articles(self, request, queryset):
-        articles = Article.objects.none()
-        for official in queryset:
-            articles |= retag.articles_naming(official)
-        retag_and_report(self, request, articles)
+        retag_and_report(self, request, retag.articles_naming(list(queryset)))
 
 
 @admin.register(Topic)
@@ -133,14 +130,11 @@ class TopicAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and any(name.startswith("keywords_") for name in form.changed_data):
-            retag_and_report(self, request, retag.articles_using(obj))
+            retag_and_report(self, request, retag.articles_using([obj]))
 
     @admin.action(description=_("Re-tag articles that may use their phrases"), permissions=["change"])
     def retag_articles(self, request, queryset):
-        articles = Article.objects.none()
-        for topic in queryset:
-            articles |= retag.articles_using(topic)
-        retag_and_report(self, request, articles)
+        retag_and_report(self, request, retag.articles_using(list(queryset)))
 
 
 # --- E-mail alerts: editors see who follows what; addresses stay in the admin, tokens are never shown. ---------

@@ -119,3 +119,30 @@ def test_corrections_survive_a_reimport_and_then_a_retag(tmp_path, whoosh_index)
     assert slugs(article) == {"le-minh-khai"}  # the update keeps the correction
     retag()
     assert slugs(article) == {"le-minh-khai"}  # and so does re-tagging
+
+
+def test_official_admin_action_retags_what_the_selected_officials_may_name(articles, client):
+    khai, *_ = articles
+    client.force_login(User.objects.create_superuser("editor", "e@example.org", "pw"))
+    selected = Official.objects.filter(slug__in=["mai-thi-thu-van", "le-minh-khai"]).values_list("pk", flat=True)
+    response = client.post(
+        "/admin/archive/official/", {"action": "retag_articles", "_selected_action": list(selected)}, follow=True
+    )
+    assert "1 article(s) checked; tags changed on 1." in response.text  # only the article that names them
+    assert slugs(khai) == {"le-minh-khai", "mai-thi-thu-van"}
+
+
+def test_changing_a_topics_phrases_in_the_admin_retags_the_articles_that_use_them(articles, client):
+    _, tinh, _ = articles
+    client.force_login(User.objects.create_superuser("editor", "e@example.org", "pw"))
+    topic = Topic.objects.get(slug="law-making")
+    data = {
+        "slug": topic.slug, "name_en": topic.name_en, "name_ru": topic.name_ru, "name_vi": topic.name_vi,
+        "keywords_en": topic.keywords_en + "\ndraft decree", "keywords_ru": topic.keywords_ru,
+        "keywords_vi": topic.keywords_vi,
+    }  # fmt: skip
+    tinh.body = "<p>Deputy Minister of Justice Nguyen Thanh Tinh spoke about the draft decree.</p>"
+    tinh.save()
+    response = client.post(f"/admin/archive/topic/{topic.pk}/change/", data, follow=True)
+    assert "tags changed on 1" in response.text
+    assert set(tinh.topics.values_list("slug", flat=True)) == {"law-making"}

@@ -94,7 +94,7 @@ def confirm(candidate, *, official=None):
     candidate.mentions.update(official=official)
     candidate.status, candidate.official = CandidateStatus.CONFIRMED, official
     candidate.save(update_fields=["status", "official", "updated"])
-    retag.retag(retag.articles_naming(official))
+    retag.retag(retag.articles_naming([official]))
     return official
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from archive.ingest.entities import Gazetteer
 from archive.ingest.stories import html_text
-from archive.models import Article
+from archive.models import Article, OfficialAlias
 from archive.officials import candidates
 from archive.search import changes
 
@@ -35,24 +35,26 @@ def merge(current, previous_auto, new_auto):
     return (new_auto | (current - previous_auto)) - (previous_auto - current)
 
 
-def articles_naming(official):
-    """Articles whose text may name an official in one of its spellings (a cheap filter; tagging decides),
-    and those it tags now (a spelling may have gone)."""
-    query = Q(officials=official)
-    for name in {official.name, *official.aliases.values_list("name", flat=True)}:
+def articles_naming(officials):
+    """Articles whose text may name one of these officials in one of its spellings (a cheap filter; tagging
+    decides), and those they tag now (a spelling may have gone)."""
+    query = Q(officials__in=officials)
+    for name in OfficialAlias.objects.filter(official__in=officials).values_list("name", flat=True):
         query |= Q(body__contains=name) | Q(title__contains=name)
-    return Article.objects.filter(query).distinct()
+    for name in (official.name for official in officials):
+        query |= Q(body__contains=name) | Q(title__contains=name)
+    return Article.objects.filter(query)
 
 
-def articles_using(topic):
-    """Articles whose text may use one of a topic's phrases, in any language (a cheap filter)."""
-    query = Q(topics=topic)
-    for language in ("en", "ru", "vi"):
-        for phrase in topic.keywords(language):
-            word = max(phrase.rstrip("*").split() or [""], key=len)
-            if word:
-                query |= Q(body__icontains=word) | Q(title__icontains=word)
-    return Article.objects.filter(query).distinct()
+def articles_using(topics):
+    """Articles whose text may use one of these topics' phrases, in any language (a cheap filter)."""
+    query = Q(topics__in=topics)
+    for topic in topics:
+        for language in ("en", "ru", "vi"):
+            for phrase in topic.keywords(language):
+                if word := max(phrase.rstrip("*").split() or [""], key=len):
+                    query |= Q(body__icontains=word) | Q(title__icontains=word)
+    return Article.objects.filter(query)
 
 
 def _current(model_through, column, ids):
@@ -65,9 +67,8 @@ def _current(model_through, column, ids):
 def retag(articles=None, *, dry_run=False, progress=None, bulk=False):
     """Re-tag `articles` (default: all); returns a Report. `progress(done, total)` is called per batch."""
     gazetteer = Gazetteer()
-    ids = list(
-        (articles if articles is not None else Article.objects.all()).order_by("pk").values_list("pk", flat=True)
-    )
+    chosen = articles if articles is not None else Article.objects.all()
+    ids = sorted(set(chosen.values_list("pk", flat=True)))  # a join may list an article twice
     report = Report()
     for start in range(0, len(ids), BATCH):
         _batch(gazetteer, ids[start : start + BATCH], report, dry_run=dry_run, bulk=bulk)
