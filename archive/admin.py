@@ -14,6 +14,8 @@ from archive.models import (
     Subscription,
     Topic,
 )
+from archive.officials import retag
+from archive.officials.admin import retag_and_report
 
 
 def may_publish(request):
@@ -48,7 +50,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["story", "officials", "topics"]
     readonly_fields = ["content_hash", "created", "updated"]
     prepopulated_fields = {"slug": ["title"]}
-    actions = ["publish", "unpublish", "confirm_reviewed"]
+    actions = ["publish", "unpublish", "confirm_reviewed", "retag"]
     fieldsets = [
         (None, {"fields": ["story", "language", "title", "slug", "status", "published"]}),
         (_("Review"), {"fields": ["needs_review", "review_notes"]}),
@@ -84,6 +86,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def confirm_reviewed(self, request, queryset):
         count = queryset.filter(needs_review=True).update(needs_review=False, review_notes="")
         self.message_user(request, _("%(count)d article(s) confirmed.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Re-tag selected articles (keeps editors' corrections)"), permissions=["change"])
+    def retag(self, request, queryset):
+        retag_and_report(self, request, queryset)
 
     def get_urls(self):
         from django.urls import path
@@ -126,6 +132,16 @@ class OfficialAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "aliases__name", "aliases__folded"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OfficialAliasInline, RoleInline]
+    actions = ["retag_articles"]
+
+    def save_related(self, request, form, formsets, change):
+        # A new name or alias tags the articles already in the archive that use it.
+        super().save_related(request, form, formsets, change)
+        retag_and_report(self, request, retag.articles_naming([form.instance]))
+
+    @admin.action(description=_("Re-tag articles that may name them"), permissions=["change"])
+    def retag_articles(self, request, queryset):
+        retag_and_report(self, request, retag.articles_naming(list(queryset)))
 
 
 @admin.register(Topic)
@@ -133,6 +149,16 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name_en", "name_ru", "name_vi", "slug"]
     search_fields = ["slug", "name_en", "name_ru", "name_vi"]
     prepopulated_fields = {"slug": ["name_en"]}
+    actions = ["retag_articles"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and any(name.startswith("keywords_") for name in form.changed_data):
+            retag_and_report(self, request, retag.articles_using([obj]))
+
+    @admin.action(description=_("Re-tag articles that may use their phrases"), permissions=["change"])
+    def retag_articles(self, request, queryset):
+        retag_and_report(self, request, retag.articles_using(list(queryset)))
 
 
 # --- E-mail alerts: editors see who follows what; addresses stay in the admin, tokens are never shown. ---------

@@ -210,9 +210,8 @@ def official_list(request):
 def official(request, slug):
     obj = get_object_or_404(Official.objects.prefetch_related("roles", "aliases"), slug=slug)
     aliases = sorted({(a.name, a.language) for a in obj.aliases.all() if a.name != obj.name})
-    return _listing(
-        request, "archive/official.html", {"official": [obj.slug]}, official=obj, roles=obj.roles.all(), aliases=aliases
-    )
+    context = {"official": obj, "roles": obj.roles.all(), "aliases": aliases, "timeline": obj.role_timeline()}
+    return _listing(request, "archive/official.html", {"official": [obj.slug]}, **context)
 
 
 @cached_page

@@ -26,6 +26,7 @@ from archive.ingest.formats import Failure, InputError, Limits
 from archive.ingest.numbers import extract_numbers
 from archive.ingest.stories import Fingerprint, StoryIndex, html_text
 from archive.models import Article, ArticleSlug, Language, Status, Story
+from archive.officials import candidates
 from archive.sanitize import sanitize_html
 from archive.search import changes
 from archive.text import fold_key, nfc
@@ -74,6 +75,8 @@ class Prepared:
     status: str = ""
     create_only_notes: tuple = ()
     old_slugs: tuple = ()
+    auto_tags: dict = None  # what the gazetteer inferred, kept for re-tagging (archive/officials/retag.py)
+    mentions: tuple = ()  # role titles with names (archive/officials/candidates.py)
 
     @property
     def needs_review(self):
@@ -178,8 +181,10 @@ def prepare(source, gazetteer, today):
         if reading.note:
             guessed(reading.note)
 
-    if not {"officials", "topics"} <= explicit:
-        found_officials, found_topics = gazetteer.match(f"{title}\n{text}", language)
+    tags = gazetteer.tag(f"{title}\n{text}", language)
+    found_officials, found_topics = tags.officials, tags.topics
+    for name, could_be in tags.ambiguous:
+        notes.append(f"Ambiguous name {name!r}: could be {' or '.join(could_be)}; tag the right one")
     if "officials" in explicit:
         officials, unknown = gazetteer.resolve_officials(fields["officials"])
         if unknown:
@@ -214,6 +219,8 @@ def prepare(source, gazetteer, today):
         officials=officials,
         topics=topics,
         numbers=frozenset(extract_numbers(text, language)),
+        auto_tags=tags.auto(),
+        mentions=tuple(tags.mentions),
         notes=notes,
         warnings=warnings,
         explicit=explicit,
@@ -436,6 +443,7 @@ class Importer:
             content_hash=item.content_hash,
             needs_review=item.needs_review,
             review_notes="\n".join(item.notes),
+            auto_tags=item.auto_tags,
         )
         article._prepared = item
         return article
@@ -455,6 +463,7 @@ class Importer:
             [officials(article_id=a.pk, official_id=o) for item, a in pending for o in item.officials]
         )
         topics.objects.bulk_create([topics(article_id=a.pk, topic_id=t) for item, a in pending for t in item.topics])
+        candidates.record_mentions([(article, item.mentions) for item, article in pending])
         self._keep_old_slugs([(article, item.old_slugs) for item, article in pending if item.old_slugs])
         # bulk_create sends no signals: queue the new articles for the index writer in this same transaction.
         changes.record_articles([article for _, article in pending], bulk=True)
@@ -513,13 +522,21 @@ class Importer:
             article.story = story
         try:
             with transaction.atomic():
+                reset = {
+                    "officials": "officials" in item.explicit
+                    or set(article.officials.values_list("pk", flat=True)) == set(old_officials),
+                    "topics": "topics" in item.explicit
+                    or set(article.topics.values_list("pk", flat=True)) == set(old_topics),
+                }
+                # Tags an editor corrected stay, and so does what they were corrected from (for re-tagging).
+                previous = article.auto_tags or {}
+                article.auto_tags = {k: item.auto_tags[k] if reset[k] else previous.get(k) for k in reset}
                 article.save()
-                current = set(article.officials.values_list("pk", flat=True))
-                if "officials" in item.explicit or current == set(old_officials):
+                if reset["officials"]:
                     article.officials.set(item.officials)
-                current = set(article.topics.values_list("pk", flat=True))
-                if "topics" in item.explicit or current == set(old_topics):
+                if reset["topics"]:
                     article.topics.set(item.topics)
+                candidates.record_mentions([(article, item.mentions)], replace=True)
         except IntegrityError as error:
             return Outcome(item.name, "failed", f"cannot update article {article.pk}: {error}")
         self._hashes[item.content_hash] = article.pk
