@@ -41,7 +41,7 @@ _MARKED_CAPTION = re.compile(
 )
 # The headline repeated as an image's alternative text, numbered: "…, изображение 2", "…, рисунок 3".
 _IMAGE_PLACEHOLDER = re.compile(r",\s*(изображение|рисунок|фото|photo|image|ảnh|hình)\s*\d+\.?$", re.IGNORECASE)
-_CAPTION_MARK = re.compile(r"\s+\|\s*$")
+_CAPTION_MARK = re.compile(r"(?<=\s)\|\s*$")  # linear: no run of spaces is tried twice
 # Unmarked captions name who did what in the picture: one short sentence around one of these verbs.
 _CAPTION_VERBS = re.compile(
     r"\b(attend(s|ed|ing)?|speak(s|ing)?|chair(s|ed)?|present(s|ed)|award(s|ed)|deliver(s|ed)|pose(s|d)?"

@@ -38,7 +38,7 @@ def add_officials_and_derived_aliases(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0004_index_changes"),
+        ("archive", "0005_security_permissions_and_limits"),
     ]
 
     operations = [

@@ -77,6 +77,9 @@ class SearchResult:
     suggestion: str | None = None
     notices: list = field(default_factory=list)
     limited: bool = False  # the query was cut to parse.MAX_WORDS, or ranked more simply to answer in time
+    # What the caps on a search's work left out: shown with the notices, but no problem with the search itself
+    # (an alert can follow it).
+    limits: list = field(default_factory=list)
     filters: dict = field(default_factory=dict)
     sort: str = "newest"
     base: dict = field(default_factory=dict)
@@ -109,6 +112,10 @@ class SearchResult:
     def querystring(self, **changes):
         """A stable URL query string (without `?`) for this search with `changes`."""
         return urlencode(self.params(**changes), doseq=True)
+
+    @property
+    def messages(self):
+        return [*self.notices, *self.limits]
 
     @property
     def has_filters(self):
@@ -165,7 +172,7 @@ def run(params, base=None):
     found = engine.find(_request(result, data, parsed, table, deadline))
     if found.limited:
         result.limited = True
-        result.notices.append(_("This search took long: its results are ranked more simply than usual."))
+        result.limits.append(_("This search took long: its results are ranked more simply than usual."))
     result.count = found.count
     result.facets = _facet_values(result, found.facets)
     result.chips = _chips(result)
@@ -201,7 +208,7 @@ def _parsed(result, table):
         result.notices.append(_("The query has no searchable words; showing all articles."))
     if parsed.cut:
         result.limited = True
-        result.notices.append(
+        result.limits.append(
             _("Only the first %(count)d words of the query were searched.") % {"count": parse.MAX_WORDS}
         )
     if result.sort == "relevance" and not parsed.required:

@@ -58,6 +58,6 @@ def as_json(result, request):
             for name, values in result.facets.items()
         },
         "suggestion": result.suggestion,
-        "notices": [str(n) for n in result.notices],
+        "notices": [str(n) for n in result.messages],
         "limited": result.limited,
     }
