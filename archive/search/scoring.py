@@ -2,17 +2,16 @@
 matcher trees: what archive/search/parse.py plans, evaluated with numpy.
 
 - A word matches where any of its alternatives' terms is. A phrase matches where its words stand at consecutive
-  positions: the positions of each word are one sorted array of `document << 32 | position` keys, and the
-  keys of the next word, shifted back by one, are looked up in it (a binary search per key, in C).
+  positions: the positions of each word are one sorted array of `document << 32 | position` keys, and each key
+  of a word, one further on, is looked up in the next word's keys (a binary search per key, in C).
 - Clauses (alternatives joined by OR) must all match; excluded words and phrases must not.
 - Score: the sum, over what matched, of boost × BM25 (k1 = 1.2, b = 0.75) of the term, or of the phrase (its
   occurrences as the frequency), in its field. The `exact` spelling bonus adds where every word of it is
   spelled as typed.
 - Adjacency first: runs of words the reader typed next to each other (parse.adjacent_runs) that an article
   holds whole, then each two adjacent words of them that it holds together; articles are ranked by those
-  counts, then by score, then newest. So
-  `chính phủ điện tử` ranks articles holding the compound above those with its syllables scattered, and a
-  title typed as the query finds its article. Adjacency is looked up only in the articles already matched, and
+  counts, then by score, then newest. So `chính phủ điện tử` ranks articles holding the compound above those
+  with its syllables scattered, and a title typed as the query finds its article. Adjacency is looked up only in the articles already matched, and
   only in their own words: an article tagged with a topic named `cải cách hành chính` matches that query,
   after the articles that say it.
 
