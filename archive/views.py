@@ -285,13 +285,18 @@ def opensearch(request):
 
 
 def healthz(request):
-    """Liveness for the container and proxies: the database answers, the index opens; and the index lag."""
+    """Liveness for the container and proxies: the database answers, the index opens, index changes do not wait
+    for longer than GAZETTE_INDEX_MAX_LAG."""
     report = {"status": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         report["database"] = "ok"
+        lag = indexing.lag()
+        report.update(index_pending=lag.pending, index_lag_seconds=lag.seconds)
+        if lag.stalled:
+            report.update(status="error", index_writer=lag.explain())
     except Exception as error:
         report.update(status="error", database=f"{type(error).__name__}: {error}")
     try:

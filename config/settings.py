@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "archive.security.csp",
                 "archive.pagecache.csrf_placeholder",
+                "archive.search.views.index_backlog",
             ],
         },
     },
@@ -182,6 +183,13 @@ CACHES = {
 }
 
 HAYSTACK_CONNECTIONS = {"default": search_connection(env("SEARCH_URL"))}
+# Who applies index changes: "embedded" (a serving process at a time, archive/search/writer.py) or "external"
+# (only `manage.py run_indexer`, for several web nodes sharing one search engine).
+INDEX_WRITER = env("GAZETTE_INDEXER", "embedded")
+if INDEX_WRITER not in {"embedded", "external"}:
+    raise ValueError(f"GAZETTE_INDEXER: {INDEX_WRITER!r} is neither 'embedded' nor 'external'")
+# /healthz answers 503 (and the admin shows a banner) once the oldest pending index change is older than this.
+INDEX_MAX_LAG = env_int("GAZETTE_INDEX_MAX_LAG", 60)
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

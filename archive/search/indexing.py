@@ -16,10 +16,12 @@
 import datetime
 import logging
 import os
+import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 from haystack import connections
@@ -143,6 +145,18 @@ def prune(now=None):
     return IndexChange.objects.filter(applied__lt=cutoff, id__lt=last_change_id()).delete()[0]
 
 
+def wait_applied(article_ids, timeout, interval=0.2):
+    """Wait up to `timeout` seconds for the index writer to apply these articles' changes. Returns how many
+    articles still wait (0: all are searchable)."""
+    ids = {int(pk) for pk in article_ids}
+    deadline = time.monotonic() + timeout
+    while True:
+        waiting = IndexChange.objects.pending().filter(article_id__in=ids).values("article_id").distinct().count()
+        if not waiting or time.monotonic() >= deadline:
+            return waiting
+        time.sleep(interval)
+
+
 def hidden_articles():
     """Articles still in the index that the database no longer publishes (the writer has yet to remove them).
 
@@ -159,6 +173,18 @@ def hidden_articles():
 class Lag:
     pending: int
     seconds: float  # age of the oldest pending change
+    oldest: datetime.datetime | None = None
+
+    @property
+    def stalled(self):
+        """Changes have waited longer than anyone should: no index writer applies them, or it cannot."""
+        return self.seconds > settings.INDEX_MAX_LAG
+
+    def explain(self):
+        return (
+            f"{self.pending} index changes wait, the oldest for {self.seconds:.0f} s (more than "
+            f"{settings.INDEX_MAX_LAG} s): no index writer is applying them, or it fails (see the log)"
+        )
 
 
 def oldest_pending():
@@ -170,13 +196,12 @@ def lag(now=None):
     stats = IndexChange.objects.pending().aggregate(oldest=Min("created"), count=Count("id"))
     oldest = stats["oldest"]
     seconds = max(((now or timezone.now()) - oldest).total_seconds(), 0.0) if oldest else 0.0
-    return Lag(stats["count"], round(seconds, 3))
+    return Lag(stats["count"], round(seconds, 3), oldest)
 
 
 def health():
-    """For /healthz: the live index's size and generation, and how far it is behind the database."""
-    current = lag()
-    return {"index_pending": current.pending, "index_lag_seconds": current.seconds, **backend().health()}
+    """For /healthz: the live index's size and generation."""
+    return backend().health()
 
 
 # Checking ----------------------------------------------------------------------------------------
