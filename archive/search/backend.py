@@ -99,11 +99,9 @@ MERGE_LIMIT = 500  # documents per merge: about as long to write as a few batche
 MERGE_MIN_SEGMENTS = 4
 
 
-def merge_small_segments(writer, segments):
-    """Merge policy: the smallest segments, together at most MERGE_LIMIT documents, when there are at least
-    MERGE_MIN_SEGMENTS of them. Returns the segments left as they are."""
-    from whoosh.reading import SegmentReader
-
+def small_segments(segments):
+    """The segments to merge: the smallest, together at most MERGE_LIMIT documents, when there are at least
+    MERGE_MIN_SEGMENTS of them; else none."""
     ordered = sorted(segments, key=lambda s: s.doc_count_all())
     chosen, total = [], 0
     for segment in ordered:
@@ -111,8 +109,14 @@ def merge_small_segments(writer, segments):
             break
         chosen.append(segment)
         total += segment.doc_count_all()
-    if len(chosen) < MERGE_MIN_SEGMENTS:
-        return segments
+    return chosen if len(chosen) >= MERGE_MIN_SEGMENTS else []
+
+
+def merge_small_segments(writer, segments):
+    """Merge policy: small_segments(). Returns the segments left as they are."""
+    from whoosh.reading import SegmentReader
+
+    chosen = small_segments(segments)
     for segment in chosen:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
@@ -386,12 +390,20 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         _finish(writer, merge=False)
 
     def compact(self, timeout=None):
-        """Merge a few small segments (merge_small_segments). Returns whether anything was merged."""
+        """Merge a few small segments (merge_small_segments). Returns whether anything was merged.
+
+        With nothing to merge it takes no writer: every commit is a new generation, which makes every process
+        reload its searcher and misses the page cache, so an idle writer must not commit.
+        """
         index = self.open_index(self.live_dir())
         before = len(index._segments())
-        if before < MERGE_MIN_SEGMENTS:
+        if not small_segments(index._segments()):
             return False
-        _finish(self.writer(timeout=timeout), mergetype=merge_small_segments)
+        writer = self.writer(timeout=timeout)
+        if not small_segments(writer.segments):  # another writer merged them meanwhile
+            _give_back(writer)
+            return False
+        _finish(writer, mergetype=merge_small_segments)
         return len(index.refresh()._segments()) < before
 
     def prepare(self, index, obj):

@@ -2,6 +2,7 @@
 gunicorn (plain, preloaded, with its config file) and runserver processes, uploads and edits through the admin,
 the writing worker killed with SIGKILL."""
 
+import itertools
 import json
 import os
 import signal
@@ -14,6 +15,12 @@ from tests.integration.site import Editor, Site, unique_word, urllib, wait_for
 pytestmark = [pytest.mark.slow]
 
 SEARCHABLE_WITHIN = 5.0
+_words = itertools.count(1)
+
+
+def fresh_word():
+    """A word no other test of the module used (they share one site)."""
+    return unique_word(next(_words))
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +70,7 @@ def writer_pid(site):
 def test_an_admin_upload_is_searchable_within_seconds_however_the_app_is_served(site, serve):
     serve(site)
     editor = Editor(site)
-    word = unique_word(1)
+    word = fresh_word()
     started = time.monotonic()
     result = editor.upload("budget.jsonl", upload_document(word))
     assert "1 created" in result
@@ -71,7 +78,7 @@ def test_an_admin_upload_is_searchable_within_seconds_however_the_app_is_served(
     print(f"\nupload to searchable: {time.monotonic() - started:.2f} s")
     # And an edit of its title in the admin, the issue's own reproduction.
     pk = next(iter(site.search_ids(word)[0]))
-    new_word = unique_word(2)
+    new_word = fresh_word()
     editor.change_article(pk, title=f"Budget plan {new_word}")
     assert wait_for(lambda: searchable(site, new_word), SEARCHABLE_WITHIN) is not None
     health = site.get_json("/healthz")
@@ -83,7 +90,7 @@ def test_when_the_writing_worker_is_killed_another_takes_over_within_seconds(sit
     assert wait_for(lambda: writer_pid(site) is not None, 10) is not None
     holder = writer_pid(site)
     os.kill(holder, signal.SIGKILL)
-    word = unique_word(3)
+    word = fresh_word()
     # A change made by another process (the ORM, as a shell or a script would) while the writer is dead.
     site.django(
         "from tests.factories import make_article\n"
@@ -97,7 +104,7 @@ def test_when_the_writing_worker_is_killed_another_takes_over_within_seconds(sit
 def test_with_an_external_writer_and_none_running_healthz_and_the_admin_say_so(site):
     site.serve(workers=2, env={"GAZETTE_INDEXER": "external", "GAZETTE_INDEX_MAX_LAG": "1"})
     editor = Editor(site)
-    word = unique_word(4)
+    word = fresh_word()
     result = editor.upload("budget.jsonl", upload_document(word))
     assert "1 published article is not searchable yet" in result
     time.sleep(1.5)
