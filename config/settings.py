@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "archive.security.LoginThrottleMiddleware",
+    # A search index that cannot be read answers 503 with a message (JSON for the API), not 500.
+    "archive.search.unavailable.IndexUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

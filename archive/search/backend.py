@@ -25,6 +25,7 @@ import os
 import shutil
 import threading
 import time
+import traceback
 from collections import defaultdict
 from contextlib import suppress
 from functools import partial
@@ -38,15 +39,21 @@ from whoosh import fields as wf
 from whoosh import formats as wformats
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import IndexError as WhooshIndexError
 from whoosh.index import LockError
 from whoosh.qparser import QueryParser
 from whoosh.system import pack_uint
 from whoosh.util.filelock import try_for
 
 from archive.search import analysis, facets, parse, suggest
-from archive.search.engine import EngineResult
+from archive.search.engine import EngineResult, IndexUnavailable
 
 WRITE_TIMEOUT = 10.0  # seconds to wait for the index lock before a write fails loudly
+
+
+class NoLock:
+    def release(self):
+        pass
 
 
 class Text(wf.TEXT):
@@ -169,13 +176,35 @@ class GazetteWhooshBackend(WhooshSearchBackend):
     WRITER_LIMITMB = 256
 
     def setup(self):
-        path = Path(self.path)
-        if not path.exists() and not path.is_symlink():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._point_to(self._new_generation_dir())
-        super().setup()
+        """The schema; and, the very first time (no index here, none ever built), an empty live index.
+
+        A live index that has gone missing (its symlink deleted, say) is not replaced by an empty one: that would
+        answer every search with nothing while looking healthy. live_dir() reports it; rebuild_index restores it.
+        """
+        from haystack import connections
+
+        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
+        self.content_field_name, self.schema = self.build_schema(fields)
         self.parser = MatchAllParser(self.content_field_name, schema=self.schema)
         self._indexes = {}
+        path = Path(self.path)
+        if not path.exists() and not path.is_symlink() and not self._generations():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            directory = self._new_generation_dir()
+            FileStorage(str(directory)).create_index(self.schema)
+            self._point_to(directory)
+        elif path.is_dir() and not path.is_symlink() and not FileStorage(self.path).index_exists():
+            FileStorage(self.path).create_index(self.schema)  # an empty directory made for it: a first setup
+        self.storage = FileStorage(self.path)
+        self.setup_complete = True
+        # haystack's own search methods read self.index (through the symlink: it follows swaps); Gazette's read
+        # live_dir().
+        if self.storage.index_exists():
+            self.index = self.storage.open_index(schema=self.schema)
+
+    def _generations(self):
+        path = Path(self.path)
+        return [d for d in path.parent.glob(f"{path.name}.gen-*") if d.is_dir()]
 
     def build_schema(self, fields):
         schema = {
@@ -194,16 +223,27 @@ class GazetteWhooshBackend(WhooshSearchBackend):
     # Generations ----------------------------------------------------------------------------------
 
     def live_dir(self):
-        """The real directory of the live index (PATH is a symlink to it, or, before any rebuild, itself)."""
+        """The real directory of the live index (PATH is a symlink to it, or, before any rebuild, itself).
+        IndexUnavailable when there is none."""
         if not self.setup_complete:
             self.setup()
-        return Path(os.path.realpath(self.path))
+        real = Path(os.path.realpath(self.path))
+        if not real.is_dir():
+            raise IndexUnavailable(
+                f"the search index is missing ({self.path} leads to no index directory): "
+                "rebuild it with `python manage.py rebuild_index`"
+            )
+        return real
 
     def open_index(self, directory):
         directory = Path(directory)
         index = self._indexes.get(directory)
         if index is None:
-            index = self._indexes[directory] = FileStorage(str(directory)).open_index(schema=self.schema)
+            try:
+                index = FileStorage(str(directory)).open_index(schema=self.schema)
+            except (OSError, WhooshIndexError) as error:
+                raise IndexUnavailable(f"the search index at {directory} cannot be opened: {error}") from error
+            self._indexes[directory] = index
         return index
 
     def _new_generation_dir(self):
@@ -244,7 +284,10 @@ class GazetteWhooshBackend(WhooshSearchBackend):
     def swap_in(self, directory):
         """Make `directory` the live index; delete the generations older than the one it replaces."""
         path = Path(self.path)
-        previous = self.live_dir()
+        try:
+            previous = self.live_dir()
+        except IndexUnavailable:  # a rebuild restoring a missing index
+            previous = None
         if previous == path.resolve() and not path.is_symlink():
             previous = path.with_name(f"{path.name}.gen-0-legacy")  # where _point_to moves it
         self._point_to(Path(directory))
@@ -312,8 +355,61 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         return suggest.suggestion(searcher, text)
 
     def health(self):
+        """For /healthz; IndexUnavailable when the index is missing, cannot be opened, or failed a search."""
         searcher, _ = self.searcher()
+        failure = self._recorded_failure()
+        if failure:
+            raise IndexUnavailable(failure)
         return {"index_documents": searcher.doc_count(), "index_generation": self.generation()}
+
+    # Reading errors --------------------------------------------------------------------------------
+
+    def is_read_error(self, error):
+        """Whether `error` came from reading the index files (missing, truncated, garbled), not from a bug."""
+        if isinstance(error, IndexUnavailable | WhooshIndexError):
+            return True
+        # Whoosh raises plain exceptions (struct.error, EOFError, "Block tag error"…) from its readers.
+        frames = traceback.extract_tb(error.__traceback__)
+        return bool(frames) and f"{os.sep}whoosh{os.sep}" in frames[-1].filename
+
+    def _failure_marker(self):
+        path = Path(self.path)
+        return path.with_name(f"{path.name}.unreadable")
+
+    def record_failure(self, error):
+        """Note that a search could not read the live generation: /healthz fails until a rebuild replaces it."""
+        with suppress(OSError, IndexUnavailable):
+            self._failure_marker().write_text(f"{self.live_dir().name}\n{type(error).__name__}: {error}"[:2000])
+
+    def _recorded_failure(self):
+        try:
+            generation, _, error = self._failure_marker().read_text().partition("\n")
+        except OSError:
+            return None
+        if generation != self.live_dir().name:
+            return None  # about a generation since replaced
+        return f"the search index could not be read ({error}); repair it: `python manage.py check_index --repair`"
+
+    def verify(self, directory=None):
+        """Read every posting list of every segment; [(segment, error)] for those that cannot be read."""
+        from whoosh.reading import SegmentReader
+
+        index = self.open_index(directory or self.live_dir())
+        failures = []
+        for segment in index._segments():
+            try:
+                reader = SegmentReader(index.storage, index.schema, segment)
+                try:
+                    for fieldname, text in reader.all_terms():
+                        reader.postings(fieldname, text).all_ids()
+                    for name in ("article", "sig"):
+                        if reader.has_column(name):
+                            list(reader.column_reader(name))
+                finally:
+                    reader.close()
+            except Exception as error:
+                failures.append((segment.segment_id(), f"{type(error).__name__}: {error}"))
+        return failures
 
     def signatures(self, directory=None):
         """{article pk: [signature, …]} of the documents in the live index (or in `directory`)."""
@@ -362,8 +458,11 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         """
         deadline = time.monotonic() + (WRITE_TIMEOUT if timeout is None else timeout)
         while True:
-            target = self.live_dir()
-            lock = self.open_index(target).lock("WRITELOCK")
+            try:
+                target = self.live_dir()
+                lock = self.open_index(target).lock("WRITELOCK")
+            except IndexUnavailable:
+                return NoLock()  # no live index to write to, so no writer to hold off: a rebuild restores it
             if not try_for(partial(lock.acquire, blocking=False), max(deadline - time.monotonic(), 0.0), 0.1):
                 raise LockError(f"the search index at {target} is locked by another writer")
             if self.live_dir() == target:

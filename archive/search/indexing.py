@@ -199,6 +199,21 @@ def lag(now=None):
     return Lag(stats["count"], round(seconds, 3), oldest)
 
 
+def unreadable(error):
+    """Whether a request failed because the index cannot be read; if so it is recorded, for /healthz."""
+    be = backend()
+    if not (hasattr(be, "is_read_error") and be.is_read_error(error)):
+        return False
+    be.record_failure(error)
+    return True
+
+
+def verify(directory=None):
+    """[(segment, error)] for the index segments that cannot be read (none for an engine without segments)."""
+    be = backend()
+    return be.verify(directory) if hasattr(be, "verify") else []
+
+
 def health():
     """For /healthz: the live index's size and generation."""
     return backend().health()
