@@ -192,6 +192,8 @@ if INDEX_WRITER not in {"embedded", "external"}:
     raise ValueError(f"GAZETTE_INDEXER: {INDEX_WRITER!r} is neither 'embedded' nor 'external'")
 # /healthz answers 503 (and the admin shows a banner) once the oldest pending index change is older than this.
 INDEX_MAX_LAG = env_int("GAZETTE_INDEX_MAX_LAG", 60)
+# /healthz answers 503 when the data dir or the index's directory has less free space than this (megabytes).
+DISK_MIN_FREE_MB = env_int("GAZETTE_DISK_MIN_FREE_MB", 50)
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

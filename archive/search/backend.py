@@ -21,8 +21,10 @@ from `full_prepare`, the `update_index` command). It is subclassed where its def
 Searching itself is done by archive/search/query.py on the searcher, with Whoosh query objects.
 """
 
+import ctypes
 import os
 import shutil
+import signal
 import threading
 import time
 import traceback
@@ -41,6 +43,7 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.index import LockError
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.qparser import QueryParser
 from whoosh.system import pack_uint
 from whoosh.util.filelock import try_for
@@ -102,6 +105,7 @@ FIELD_TYPES = {
 # (seconds to minutes at archive scale), while holding the lock an editor's change waits for. Here commits
 # never merge; the index writer merges when it is idle, a few small segments at a time (`compact`), and a
 # rebuild (which never blocks the live index) writes a compact index.
+PR_SET_PDEATHSIG = 1
 MERGE_LIMIT = 500  # documents per merge: about as long to write as a few batches of imported articles
 MERGE_MIN_SEGMENTS = 4
 
@@ -117,6 +121,33 @@ def small_segments(segments):
         chosen.append(segment)
         total += segment.doc_count_all()
     return chosen if len(chosen) >= MERGE_MIN_SEGMENTS else []
+
+
+def _die_with_parent():
+    """In a child process: the kernel kills it when its parent dies (Linux), so that a `kill -9` of a rebuild
+    leaves no orphans blocked forever on their job queue."""
+    with suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before the line above
+        os._exit(1)
+
+
+class ParentBoundTask(SubWriterTask):
+    def run(self):
+        _die_with_parent()
+        super().run()
+
+
+class ParentBoundMpWriter(MpWriter):
+    """Whoosh's multi-process writer, whose children die with it."""
+
+    def _new_task(self):
+        task = ParentBoundTask(
+            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
 
 
 def merge_small_segments(writer, segments):
@@ -261,8 +292,40 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         directory = self._new_generation_dir()
-        FileStorage(str(directory)).create_index(self.schema)
+        try:
+            FileStorage(str(directory)).create_index(self.schema)
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)  # a full disk, say: nothing left behind
+            raise
         return directory
+
+    def remove_leftovers(self):
+        """Delete the generations that rebuilds killed on the way left behind: never committed (generation 0),
+        by a process that is gone. Returns their names."""
+        try:
+            live = self.live_dir()
+        except IndexUnavailable:
+            live = None
+        removed = []
+        for directory in self._generations():
+            if directory == live or _creator_alive(directory):
+                continue
+            with suppress(Exception):
+                if FileStorage(str(directory)).open_index().latest_generation() > 0:
+                    continue  # complete: a previous generation some process may still read
+            shutil.rmtree(directory, ignore_errors=True)
+            self._indexes.pop(directory, None)
+            removed.append(directory.name)
+        return removed
+
+    def discard(self, directory):
+        """Delete a generation that failed to build (never the live one)."""
+        directory = Path(directory)
+        with suppress(IndexUnavailable):
+            if directory == self.live_dir():
+                return
+        shutil.rmtree(directory, ignore_errors=True)
+        self._indexes.pop(directory, None)
 
     def _point_to(self, directory):
         """Atomically make PATH a symlink to `directory` (a sibling of PATH)."""
@@ -433,19 +496,22 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         `procs` > 1, documents are analysed and written by that many processes, each making its own segment.
         """
         deadline = time.monotonic() + (WRITE_TIMEOUT if timeout is None else timeout)
-        options = {"procs": procs, "multisegment": True, "batchsize": 250} if procs > 1 else {}
         while True:
             target = Path(directory) if directory else self.live_dir()
-            writer = self.open_index(target).writer(
-                timeout=max(deadline - time.monotonic(), 0.0),
-                limitmb=self.WRITER_LIMITMB,
+            options = {
+                "timeout": max(deadline - time.monotonic(), 0.0),
+                "limitmb": self.WRITER_LIMITMB,
                 # Separate files, not Whoosh's default compound file: a reader of a compound file copies its
                 # postings and terms into private memory (BytesIO over the mmap), which cost every process about
                 # 13 MB per 1,000 articles and made opening a reader slow. Separate files are read through the
                 # OS page cache, shared by every process.
-                compound=False,
-                **options,
-            )
+                "compound": False,
+            }
+            index = self.open_index(target)
+            if procs > 1:
+                writer = ParentBoundMpWriter(index, procs=procs, multisegment=True, batchsize=250, **options)
+            else:
+                writer = index.writer(**options)
             if directory or self.live_dir() == target:
                 return writer
             writer.cancel()
@@ -535,9 +601,31 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         self.clear()
 
 
+def _creator_alive(directory):
+    """Whether the process that made this generation (`<name>.gen-<ns>-<pid>-<thread>`) still runs here."""
+    parts = directory.name.rsplit(".gen-", 1)[-1].split("-")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _give_back(writer):
-    with suppress(Exception):  # the lock is released even when cancelling fails
+    with suppress(Exception):
         writer.cancel()
+    # cancel() may fail before it unlocks and removes its temporary files (closing them fails again on a full
+    # disk): then this process would keep its own lock, and the writer would never recover.
+    with suppress(Exception):
+        writer._tempstorage.destroy()
+    lock = getattr(writer, "writelock", None)
+    if lock is not None:
+        with suppress(Exception):
+            lock.release()
 
 
 def _finish(writer, **options):

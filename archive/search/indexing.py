@@ -20,6 +20,7 @@ import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Count, Max, Min
@@ -214,6 +215,12 @@ def verify(directory=None):
     return be.verify(directory) if hasattr(be, "verify") else []
 
 
+def index_directories():
+    """Where the index lives on this machine (none for a remote engine)."""
+    path = getattr(backend(), "path", None)
+    return [Path(path).parent] if path and hasattr(backend(), "swap_in") else []
+
+
 def health():
     """For /healthz: the live index's size and generation."""
     return backend().health()
@@ -308,12 +315,23 @@ def rebuild(batch_size=1000, progress=None, lock_timeout=600.0, procs=None):
     is corrected. Changes still pending then stay pending and go to the new generation; those that were
     pending (so committed) when the rebuild began are in the articles it read, and are marked applied.
     """
-    be, index = backend(), article_index()
-    procs = procs or REBUILD_PROCS
+    be = backend()
+    removed = be.remove_leftovers()
+    if removed:
+        log.warning("removed generations left by interrupted rebuilds: %s", ", ".join(removed))
     started = timezone.now()
     # Changes committed by now are in the articles read below: the new generation needs no more of them.
     covered = list(IndexChange.objects.pending().values_list("id", flat=True))
     directory = be.new_generation()
+    try:
+        return _rebuild_into(directory, started, covered, batch_size, progress, lock_timeout, procs or REBUILD_PROCS)
+    except BaseException:
+        be.discard(directory)  # a failed rebuild (a full disk, say) leaves nothing behind
+        raise
+
+
+def _rebuild_into(directory, started, covered, batch_size, progress, lock_timeout, procs):
+    be, index = backend(), article_index()
     queryset = index.index_queryset().order_by("pk")
     count, last_pk = 0, 0
     with _released_on_error(be.writer(directory, procs=procs)) as writer:
