@@ -61,6 +61,7 @@ COMMAND_LOCK_WAIT = 600
 REBUILD_FROM = 2000  # articles imported: below this, applying them one by one is quicker than a rebuild
 # What stops an import part-way without losing what it saved: the disk, the database, the index lock.
 STOPPING_ERRORS = (OSError, DatabaseError, LockError)
+OPTIMIZE_TRIES = 5
 
 
 def describe(error):
@@ -154,11 +155,17 @@ class Command(BaseCommand):
         the import: when editors hold the database ("database is locked") it is skipped, never fatal."""
         if connection.vendor != "sqlite":
             return
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA optimize")
-        except OperationalError as error:
-            self.stderr.write(f"warning: skipped updating SQLite's statistics (PRAGMA optimize): {error}")
+        # It reads, then writes: when an editor commits in between, SQLite answers "locked" at once, without
+        # waiting. A few tries, then it is left for the next import.
+        for attempt in range(OPTIMIZE_TRIES):
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA optimize")
+                return
+            except OperationalError as error:
+                if attempt == OPTIMIZE_TRIES - 1:
+                    self.stderr.write(f"warning: skipped updating SQLite's statistics (PRAGMA optimize): {error}")
+                time.sleep(0.2 * (attempt + 1))
 
     def _report(self, outcome, bar):
         if bar.enabled:
