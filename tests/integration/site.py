@@ -233,15 +233,21 @@ class Editor:
 
     def change_article(self, pk, **changes):
         """Submit the article's admin form with these fields changed, as an editor would."""
+        return self.submit_form(pk, self.read_form(pk), **changes)
+
+    def read_form(self, pk):
+        """The fields of the article's admin form, as the page holds them now."""
         path = f"/admin/archive/article/{pk}/change/"
         form = next(f for f in lxml.html.fromstring(self._open(path)).forms if f.get("id") == "article_form")
         fields = {}
         for name, value in form.form_values():
             fields.setdefault(name, []).append(value)
-        for name, value in changes.items():
-            fields[name] = [value]
-        fields["_save"] = ["Save"]
-        self.post(path, fields)
+        return fields
+
+    def submit_form(self, pk, fields, **changes):
+        """Post a form read earlier, with these fields changed; returns the page the admin answers with."""
+        fields = {**fields, **{name: [value] for name, value in changes.items()}, "_save": ["Save"]}
+        return self.post(f"/admin/archive/article/{pk}/change/", fields).decode()
 
     def upload(self, name, content, publish=True):
         """Upload one file through the admin's upload page; returns the result page's HTML."""
