@@ -75,6 +75,9 @@ class Article(models.Model):
     # Moves with every save: a form carries the version it was read at, and a save from a form read before
     # someone else's save is refused (ArticleAdminForm) rather than silently undoing theirs.
     version = models.PositiveIntegerField(default=1)
+    # What the source file last stated of the fields an editor corrects (title, published, language,
+    # source_name): a re-import tells an upstream fix from an editor's correction by it (archive/ingest/pipeline.py).
+    imported = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
