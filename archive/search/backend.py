@@ -105,7 +105,6 @@ FIELD_TYPES = {
 # (seconds to minutes at archive scale), while holding the lock an editor's change waits for. Here commits
 # never merge; the index writer merges when it is idle, a few small segments at a time (`compact`), and a
 # rebuild (which never blocks the live index) writes a compact index.
-PR_SET_PDEATHSIG = 1
 MERGE_LIMIT = 500  # documents per merge: about as long to write as a few batches of imported articles
 MERGE_MIN_SEGMENTS = 4
 
@@ -121,6 +120,9 @@ def small_segments(segments):
         chosen.append(segment)
         total += segment.doc_count_all()
     return chosen if len(chosen) >= MERGE_MIN_SEGMENTS else []
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def _die_with_parent():
