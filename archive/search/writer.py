@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from archive.search import indexing
+from archive.search.engine import IndexUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +88,14 @@ class Loop:
             applied = indexing.apply_pending(**self.limits)
             # Idle: merge small segments, one short step at a time, between looks at the queue.
             merged = not applied and indexing.compact(timeout=0.5)
-        except Exception:
+        except Exception as error:
             # The database or the index is unavailable for now (a full disk, say): nothing is lost, the changes
-            # stay pending, and the index lock was given back.
-            log.exception("index writer: could not apply changes; retrying")
+            # stay pending, and the index lock was given back. A missing index needs an operator, not a traceback
+            # every few seconds.
+            if isinstance(error, IndexUnavailable):
+                log.error("index writer: %s; retrying", error)
+            else:
+                log.exception("index writer: could not apply changes; retrying")
             close_old_connections()
             self.stopping.wait(min(self.poll * 10, 5.0))
             return False
