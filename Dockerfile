@@ -29,5 +29,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"
 # Migrations run at start so that a new volume is usable; build the index once with
 # `docker run -v gazette-data:/data IMAGE python manage.py rebuild_index --noinput`.
-# The gunicorn master also keeps the index writer running (GAZETTE_INDEXER=embedded, config/gunicorn.conf.py).
+# One gunicorn worker at a time is the index writer (GAZETTE_INDEXER=embedded, archive/search/writer.py).
 CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn -c config/gunicorn.conf.py --bind 0.0.0.0:8000"]

@@ -31,7 +31,7 @@ index: migrate
 static: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
-# The gunicorn master also runs the one index writer (config/gunicorn.conf.py).
+# One gunicorn worker at a time applies index changes (archive/search/writer.py).
 serve:
 	$(BIN)/gunicorn -c config/gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS)
 

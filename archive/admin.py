@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import (
@@ -41,8 +43,42 @@ class StoryAdmin(admin.ModelAdmin):
     inlines = [ArticleInline]
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """Optimistic concurrency: the form carries the version it was read at; a save from an older version is
+    refused with a message, instead of silently undoing what another editor saved meanwhile."""
+
+    class Meta:
+        model = Article
+        fields = ["version"]  # the admin adds the fields of its fieldsets
+        widgets = {"version": forms.HiddenInput}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        current = Article.objects.filter(pk=self.instance.pk)
+        if transaction.get_connection().in_atomic_block:
+            # The admin saves in one transaction: the row stays locked (PostgreSQL; SQLite's IMMEDIATE transactions
+            # serialize the whole save) until this save commits, so of two saves from one version only one passes.
+            current = current.select_for_update()
+        version = current.values_list("version", flat=True).first()
+        if version is not None and cleaned.get("version") != version:
+            # Shown again with the editor's values, at the current version: saving again is a deliberate choice.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = version
+            raise ValidationError(
+                _(
+                    "Someone else changed this article meanwhile, so your changes were not saved. Review the form "
+                    "(it still holds your values) against the article as it is now, and save again."
+                ),
+                code="stale",
+            )
+        return cleaned
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["title", "language", "published", "status", "needs_review", "source_name"]
     list_filter = ["status", "language", "needs_review", "published", "topics", "officials"]
     search_fields = ["title", "slug", "source_url", "source_name"]
@@ -52,7 +88,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     actions = ["publish", "unpublish", "confirm_reviewed", "retag"]
     fieldsets = [
-        (None, {"fields": ["story", "language", "title", "slug", "status", "published"]}),
+        (None, {"fields": ["story", "language", "title", "slug", "status", "published", "version"]}),
         (_("Review"), {"fields": ["needs_review", "review_notes"]}),
         (_("Content"), {"fields": ["lead", "body", "legal_refs"]}),
         (_("Source"), {"fields": ["source_name", "source_url"]}),

@@ -219,7 +219,7 @@ class ArticleFeed(Feed):
             body = response.content
             etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
             cached = (body, response["Content-Type"], etag, self._modified_since(identity, etag))
-            cache.set(key, cached, CACHE_SECONDS)
+            pagecache.store(key, cached, CACHE_SECONDS)
         body, content_type, etag, modified = cached
         response = HttpResponse(body, content_type=content_type)
         response["ETag"] = etag
@@ -239,7 +239,7 @@ class ArticleFeed(Feed):
         seen = cache.get(f"feed-version:{identity}")
         if seen is None or seen[0] != etag:
             seen = (etag, max(int(time.time()), seen[1] + 1 if seen else 0))
-            cache.set(f"feed-version:{identity}", seen, None)
+            pagecache.store(f"feed-version:{identity}", seen, None)
         return seen[1]
 
     def _identity(self, request, args, kwargs):

@@ -75,6 +75,12 @@ class Article(models.Model):
     auto_tags = models.JSONField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Moves with every save: a form carries the version it was read at, and a save from a form read before
+    # someone else's save is refused (ArticleAdminForm) rather than silently undoing theirs.
+    version = models.PositiveIntegerField(default=1)
+    # What the source file last stated of the fields an editor corrects (title, published, language,
+    # source_name): a re-import tells an upstream fix from an editor's correction by it (archive/ingest/pipeline.py).
+    imported = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -101,11 +107,15 @@ class Article(models.Model):
             setattr(self, name, strip_controls(nfc(getattr(self, name))))
         # One transaction with the slug history and the index change that post_save records.
         with transaction.atomic():
-            # Keep the former slug so that links to it redirect after a title correction.
             if self.pk:
-                previous = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+                stored = Article.objects.filter(pk=self.pk).values_list("slug", "version").first()
+                previous, version = stored or (None, 0)
+                # Keep the former slug so that links to it redirect after a title correction.
                 if previous and previous != self.slug:
                     ArticleSlug.objects.get_or_create(slug=previous, defaults={"article_id": self.pk})
+                self.version = version + 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -13,6 +13,7 @@ users (editors) and responses that carry flash messages bypass the cache. Header
 """
 
 import hashlib
+import logging
 from functools import cache as cache_on_first_use
 from functools import wraps
 
@@ -24,6 +25,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 from archive.search import indexing
+
+log = logging.getLogger(__name__)
 
 SALT_KEY = "gazette:gazetteer-generation"
 TIMEOUT = 600
@@ -43,6 +46,9 @@ def bump():
         cache.incr(SALT_KEY)
     except ValueError:
         cache.set(SALT_KEY, 1, None)
+    except OSError:
+        # Not written (a full disk): cached pages may show old names until they expire (TIMEOUT).
+        log.warning("page cache: could not bump the gazetteer generation", exc_info=True)
 
 
 def generation():
@@ -71,7 +77,7 @@ def cached_page(view):
                 return response
             if response.status_code == 200:
                 stored = (response.content, response["Content-Type"])
-                cache.set(key, stored, TIMEOUT)
+                store(key, stored)
         else:
             response = HttpResponse(stored[0], content_type=stored[1])
         response.content = personalize(response.content, request)
@@ -101,6 +107,14 @@ def personalize(content, request):
     field = 'name="csrfmiddlewaretoken" value="{}"'
     content = content.replace(field.format(csrf).encode(), field.format(get_token(request)).encode())
     return content.replace(f'nonce="{nonce}"'.encode(), f'nonce="{request.csp_nonce}"'.encode())
+
+
+def store(key, value, timeout=TIMEOUT):
+    """Best effort: a cache that cannot be written (a full disk, say) serves the page uncached, never an error."""
+    try:
+        cache.set(key, value, timeout)
+    except OSError:
+        log.warning("page cache: could not store %s", key, exc_info=True)
 
 
 def csrf_placeholder(request):

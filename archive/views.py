@@ -2,8 +2,11 @@
 facet and paginate exactly like /search/; home and archive counts are plain database aggregates."""
 
 import datetime
+import shutil
+from pathlib import Path
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Max, Q
@@ -287,19 +290,39 @@ def opensearch(request):
 
 
 def healthz(request):
-    """Liveness for the container and proxies: the database answers, the index opens; and the index lag."""
+    """Liveness for the container and proxies: the database answers, the index can be read, index changes do not
+    wait longer than GAZETTE_INDEX_MAX_LAG, the disk has room. 503 with the reason when any of them fails."""
     report = {"status": "ok"}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        report["database"] = "ok"
-    except Exception as error:
-        report.update(status="error", database=f"{type(error).__name__}: {error}")
-    try:
-        report.update(indexing.health())
-    except Exception as error:
-        report.update(status="error", index=f"{type(error).__name__}: {error}")
+    for name, check in (("database", _database_health), ("index", indexing.health), ("disk", _disk_health)):
+        try:
+            report.update(check())
+        except Exception as error:
+            report.update(status="error", **{name: f"{type(error).__name__}: {error}"})
+    if "index_writer" in report or "disk_low" in report:
+        report["status"] = "error"
     response = JsonResponse(report, status=200 if report["status"] == "ok" else 503)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _database_health():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    lag = indexing.lag()
+    report = {"database": "ok", "index_pending": lag.pending, "index_lag_seconds": lag.seconds}
+    if lag.stalled:
+        report["index_writer"] = lag.explain()
+    return report
+
+
+def _disk_health():
+    """Free space where Gazette writes: the data dir and the search index's directory."""
+    report = {}
+    places = {Path(settings.DATA_DIR), *indexing.index_directories()}
+    for place in sorted(places):
+        free_mb = shutil.disk_usage(place).free // 2**20
+        report["disk_free_mb"] = min(free_mb, report.get("disk_free_mb", free_mb))
+        if free_mb < settings.DISK_MIN_FREE_MB:
+            report["disk_low"] = f"only {free_mb} MB free in {place} (less than {settings.DISK_MIN_FREE_MB} MB)"
+    return report

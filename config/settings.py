@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "archive.security.LoginThrottleMiddleware",
+    # A search index that cannot be read answers 503 with a message (JSON for the API), not 500.
+    "archive.search.unavailable.IndexUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -132,6 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "archive.security.csp",
                 "archive.pagecache.csrf_placeholder",
+                "archive.search.views.index_backlog",
             ],
         },
     },
@@ -184,6 +187,15 @@ CACHES = {
 }
 
 HAYSTACK_CONNECTIONS = {"default": search_connection(env("SEARCH_URL"))}
+# Who applies index changes: "embedded" (a serving process at a time, archive/search/writer.py) or "external"
+# (only `manage.py run_indexer`, for several web nodes sharing one search engine).
+INDEX_WRITER = env("GAZETTE_INDEXER", "embedded")
+if INDEX_WRITER not in {"embedded", "external"}:
+    raise ValueError(f"GAZETTE_INDEXER: {INDEX_WRITER!r} is neither 'embedded' nor 'external'")
+# /healthz answers 503 (and the admin shows a banner) once the oldest pending index change is older than this.
+INDEX_MAX_LAG = env_int("GAZETTE_INDEX_MAX_LAG", 60)
+# /healthz answers 503 when the data dir or the index's directory has less free space than this (megabytes).
+DISK_MIN_FREE_MB = env_int("GAZETTE_DISK_MIN_FREE_MB", 50)
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # Per process: term postings read from the Whoosh index into arrays, kept for later searches (MB).
 SEARCH_CACHE_MB = env_int("GAZETTE_SEARCH_CACHE_MB", 96)

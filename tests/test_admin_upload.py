@@ -56,7 +56,9 @@ def test_upload_several_files_publishes_what_needs_no_review(editor, whoosh_inde
     assert f"/admin/archive/article/{ru.pk}/change/" in html
     assert "took 2024 from the text" in html
     assert "needs_review__exact=1" in html
-    # The request only queued the new articles; the index writer makes them searchable.
+    # The request only queued the new articles; the index writer makes them searchable. None runs here, and the
+    # result says so at once.
+    assert "1 published article is not searchable yet" in html
     assert editor.get("/api/search/", {"q": "канцелярия"}).json()["count"] == 0
     indexing.drain()
     assert editor.get("/api/search/", {"q": "канцелярия"}).json()["count"] == 1
@@ -137,3 +139,21 @@ def test_changed_file_from_the_same_source_is_reported_updated_with_a_link(edito
     assert f"/admin/archive/article/{article.pk}/change/" in html
     article.refresh_from_db()
     assert "agreed on a plan" in article.body and Article.objects.count() == 1
+
+
+def test_the_admin_shows_a_banner_while_index_changes_wait_longer_than_the_limit(editor, whoosh_index, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from archive.models import IndexChange
+
+    editor.post(URL, {"files": seed_files(), "publish": "on"})
+    settings.INDEX_MAX_LAG = 60
+    assert 'id="index-backlog"' not in editor.get("/admin/").content.decode()
+    IndexChange.objects.update(created=timezone.now() - datetime.timedelta(minutes=5))
+    html = editor.get("/admin/archive/article/").content.decode()
+    assert 'id="index-backlog"' in html
+    assert "5 changes wait for the search index since" in html
+    indexing.drain()
+    assert 'id="index-backlog"' not in editor.get("/admin/").content.decode()

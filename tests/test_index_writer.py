@@ -362,3 +362,18 @@ def test_a_large_import_rebuilds_the_index_instead_of_applying_each_change(index
     assert indexing.backend().live_dir() != before  # a new generation, swapped in
     assert found("budget")[1] == 3
     assert not IndexChange.objects.pending().exists() and not indexing.compare()
+
+
+def test_the_idle_writer_never_commits_when_no_segments_can_be_merged(index, monkeypatch):
+    from archive.search import backend as engine
+
+    for n in range(engine.MERGE_MIN_SEGMENTS + 1):
+        make_article(title=f"Report {n}")
+        indexing.drain()  # one segment each
+    # Each segment alone is over the merge limit: there are enough segments, but nothing the rule merges.
+    monkeypatch.setattr(engine, "MERGE_LIMIT", 0)
+    be = indexing.backend()
+    before = be.open_index(be.live_dir()).latest_generation()
+    for _ in range(10):
+        assert indexing.compact() is False
+    assert be.open_index(be.live_dir()).latest_generation() == before

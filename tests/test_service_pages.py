@@ -123,3 +123,22 @@ def test_healthz_answers_503_when_the_database_fails(client, whoosh_index, monke
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "RuntimeError: database is down"
+
+
+def test_healthz_answers_503_when_index_changes_wait_longer_than_the_limit(client, whoosh_index, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from archive.models import IndexChange
+
+    whoosh_index()
+    settings.INDEX_MAX_LAG = 60
+    make_article()  # queued, never applied: no writer runs in the test process
+    assert client.get("/healthz").status_code == 200  # a fresh change is normal
+    IndexChange.objects.update(created=timezone.now() - datetime.timedelta(seconds=90))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["index_pending"] == 1 and body["index_lag_seconds"] >= 90
+    assert "no index writer is applying them" in body["index_writer"]

@@ -1,11 +1,16 @@
 """Run the ingest stages over Sources and save the results in batches.
 
 Rules for what an import does to the archive:
-- Same content again (same hash) → duplicate, nothing written.
-- Same source URL (or, with an explicit story key, the same story and language) with changed content →
-  the article is updated: its text is replaced, but officials, topics, story, title, date and language that
-  the archive only inferred never overwrite what is there (an editor may have corrected them); values the
-  file states explicitly (header or JSONL) do. An update keeps the article's status (a takedown stays down).
+- Same content again (same hash) and nothing new in the fields the file states → duplicate, nothing written.
+- Same content with a stated field changed upstream, or the same source URL (or, with an explicit story key,
+  the same story and language) with changed content → the article is updated: its text is replaced;
+  officials, topics, story, title, date and language that the archive only inferred never overwrite what is
+  there. Title, date, language and source name the file states are merged field by field against what the
+  file said last time (`Article.imported`): a value the file changed, where the article still has what the
+  file said before, is applied (an upstream fix); a value an editor corrected, where the file still says what
+  it said before, is kept (the editor's correction wins); both changed → the editor's value is kept and the
+  article is flagged for review with what the file says now. An update keeps the article's status (a takedown
+  stays down).
 - New articles are published when the run says so (`publish="all"`), or only those with nothing to
   review (`publish="reviewed"`), or never (`publish="none"`).
 """
@@ -335,9 +340,10 @@ class Importer:
         del self._new_stories[mark[4] :]
 
     def _save_batch(self, batch):
-        known_hashes = dict(
-            Article.objects.filter(content_hash__in={p.content_hash for p in batch}).values_list("content_hash", "id")
-        )
+        known_hashes = {
+            article.content_hash: article
+            for article in Article.objects.filter(content_hash__in={p.content_hash for p in batch})
+        }
         by_url = {}
         for article in Article.objects.filter(source_url__in={p.source_url for p in batch if p.source_url}):
             by_url.setdefault(article.source_url, article)
@@ -358,11 +364,13 @@ class Importer:
             ):
                 self._create(pending)  # the earlier one must exist before this one is judged
                 pending, pending_hashes, pending_urls, pending_keys = [], set(), set(), set()
-            duplicate_of = known_hashes.get(item.content_hash) or self._hashes.get(item.content_hash)
-            if duplicate_of:
-                outcomes.append(self._outcome(item, "duplicate", duplicate_of, reason="same content"))
+            same = known_hashes.get(item.content_hash)
+            if same is None and item.content_hash in self._hashes:  # saved by this run, in an earlier batch
+                same = Article.objects.filter(pk=self._hashes[item.content_hash]).first()
+            if same is not None and not upstream_news(same, item):
+                outcomes.append(self._outcome(item, "duplicate", same.pk, reason="same content"))
                 continue
-            target = by_url.get(item.source_url) if item.source_url else None
+            target = same or (by_url.get(item.source_url) if item.source_url else None)
             if target is None and item.source_url in self._urls:
                 target = Article.objects.filter(pk=self._urls[item.source_url]).first()
             if target is None and item.story_key and item.story_key in self._keys:
@@ -444,6 +452,7 @@ class Importer:
             needs_review=item.needs_review,
             review_notes="\n".join(item.notes),
             auto_tags=item.auto_tags,
+            imported=stated(item),
         )
         article._prepared = item
         return article
@@ -496,9 +505,9 @@ class Importer:
         )
         article.body, article.lead, article.legal_refs = item.body, item.lead, item.legal_refs
         article.content_hash = item.content_hash
-        for name in ("title", "published", "language", "source_name"):
-            if name in item.explicit or (name == "source_name" and not article.source_name):
-                setattr(article, name, getattr(item, name))
+        if "source_name" not in item.explicit and not article.source_name:
+            article.source_name = item.source_name
+        item.notes.extend(merge_stated(article, item))
         if "slug" in item.explicit and item.slug != article.slug:
             article.slug = self._unique_slug(item.slug, set())
         if item.old_slugs:
@@ -568,6 +577,41 @@ class Importer:
 def _numbered(base, n):
     suffix = f"-{n}"
     return base[: 200 - len(suffix)] + suffix
+
+
+# Fields an editor corrects and a file may state: merged field by field on re-import (module docstring).
+MERGED = ("title", "published", "language", "source_name")
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def stated(item):
+    """What the file states of the MERGED fields, as recorded in Article.imported."""
+    return {name: _plain(getattr(item, name)) for name in MERGED if name in item.explicit}
+
+
+def upstream_news(article, item):
+    """The MERGED fields whose stated value differs from what the file said last time (or, with no record, from
+    the article)."""
+    before = article.imported or {}
+    return [name for name, new in stated(item).items() if new != before.get(name, _plain(getattr(article, name)))]
+
+
+def merge_stated(article, item):
+    """Apply the file's stated MERGED fields to `article` by the rules above. Returns notes on conflicts."""
+    before, conflicts = article.imported or {}, []
+    for name, new in stated(item).items():
+        current, base = _plain(getattr(article, name)), before.get(name)
+        if new in (current, base):
+            continue  # nothing new, or an editor's correction the file does not contradict
+        if current == base or not current:
+            setattr(article, name, getattr(item, name))  # an upstream fix of a value nobody corrected
+        else:
+            conflicts.append(f"Re-import: the file now says {name} = {new!r}; kept {current!r} as corrected: review")
+    article.imported = {**before, **stated(item)}
+    return conflicts
 
 
 def summarize(outcomes):

@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy
 
 from archive.ingest.formats import Failure, Limits, iter_upload
 from archive.ingest.pipeline import Importer, Outcome, Rights, summarize
+from archive.search import indexing, writer
+
+# Seconds the upload result waits for the index writer, so that it can say whether the articles are searchable.
+SEARCHABLE_WAIT = 3.0
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -87,6 +91,11 @@ def upload_view(model_admin, request):
                 level,
             )
             context.update(outcomes=outcomes, counts=counts, review=[o for o in outcomes if _to_review(o)])
+            published = [o.article_id for o in outcomes if o.published_now and o.article_id]
+            # No writer, no wait: the result says at once that they are not searchable yet.
+            wait = SEARCHABLE_WAIT if writer.running() else 0
+            context["unsearchable"] = indexing.wait_applied(published, wait) if published else 0
+            context["published_count"] = len(published)
             context["title"] = _("Upload results")
             return TemplateResponse(request, "admin/archive/article/upload_result.html", context)
     else:

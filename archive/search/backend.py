@@ -21,10 +21,13 @@ from `full_prepare`, the `update_index` command). It is subclassed where its def
 Searching itself is done by archive/search/query.py on the searcher, with Whoosh query objects.
 """
 
+import ctypes
 import os
 import shutil
+import signal
 import threading
 import time
+import traceback
 from collections import defaultdict
 from contextlib import suppress
 from functools import partial
@@ -38,15 +41,22 @@ from whoosh import fields as wf
 from whoosh import formats as wformats
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import IndexError as WhooshIndexError
 from whoosh.index import LockError
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.qparser import QueryParser
 from whoosh.system import pack_uint
 from whoosh.util.filelock import try_for
 
 from archive.search import analysis, facets, postings, scoring, suggest
-from archive.search.engine import EngineResult
+from archive.search.engine import EngineResult, IndexUnavailable
 
 WRITE_TIMEOUT = 10.0  # seconds to wait for the index lock before a write fails loudly
+
+
+class NoLock:
+    def release(self):
+        pass
 
 
 class Text(wf.TEXT):
@@ -99,11 +109,9 @@ MERGE_LIMIT = 500  # documents per merge: about as long to write as a few batche
 MERGE_MIN_SEGMENTS = 4
 
 
-def merge_small_segments(writer, segments):
-    """Merge policy: the smallest segments, together at most MERGE_LIMIT documents, when there are at least
-    MERGE_MIN_SEGMENTS of them. Returns the segments left as they are."""
-    from whoosh.reading import SegmentReader
-
+def small_segments(segments):
+    """The segments to merge: the smallest, together at most MERGE_LIMIT documents, when there are at least
+    MERGE_MIN_SEGMENTS of them; else none."""
     ordered = sorted(segments, key=lambda s: s.doc_count_all())
     chosen, total = [], 0
     for segment in ordered:
@@ -111,8 +119,44 @@ def merge_small_segments(writer, segments):
             break
         chosen.append(segment)
         total += segment.doc_count_all()
-    if len(chosen) < MERGE_MIN_SEGMENTS:
-        return segments
+    return chosen if len(chosen) >= MERGE_MIN_SEGMENTS else []
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent():
+    """In a child process: the kernel kills it when its parent dies (Linux), so that a `kill -9` of a rebuild
+    leaves no orphans blocked forever on their job queue."""
+    with suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before the line above
+        os._exit(1)
+
+
+class ParentBoundTask(SubWriterTask):
+    def run(self):
+        _die_with_parent()
+        super().run()
+
+
+class ParentBoundMpWriter(MpWriter):
+    """Whoosh's multi-process writer, whose children die with it."""
+
+    def _new_task(self):
+        task = ParentBoundTask(
+            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
+
+
+def merge_small_segments(writer, segments):
+    """Merge policy: small_segments(). Returns the segments left as they are."""
+    from whoosh.reading import SegmentReader
+
+    chosen = small_segments(segments)
     for segment in chosen:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
@@ -165,13 +209,35 @@ class GazetteWhooshBackend(WhooshSearchBackend):
     WRITER_LIMITMB = 256
 
     def setup(self):
-        path = Path(self.path)
-        if not path.exists() and not path.is_symlink():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._point_to(self._new_generation_dir())
-        super().setup()
+        """The schema; and, the very first time (no index here, none ever built), an empty live index.
+
+        A live index that has gone missing (its symlink deleted, say) is not replaced by an empty one: that would
+        answer every search with nothing while looking healthy. live_dir() reports it; rebuild_index restores it.
+        """
+        from haystack import connections
+
+        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
+        self.content_field_name, self.schema = self.build_schema(fields)
         self.parser = MatchAllParser(self.content_field_name, schema=self.schema)
         self._indexes = {}
+        path = Path(self.path)
+        if not path.exists() and not path.is_symlink() and not self._generations():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            directory = self._new_generation_dir()
+            FileStorage(str(directory)).create_index(self.schema)
+            self._point_to(directory)
+        elif path.is_dir() and not path.is_symlink() and not FileStorage(self.path).index_exists():
+            FileStorage(self.path).create_index(self.schema)  # an empty directory made for it: a first setup
+        self.storage = FileStorage(self.path)
+        self.setup_complete = True
+        # haystack's own search methods read self.index (through the symlink: it follows swaps); Gazette's read
+        # live_dir().
+        if self.storage.index_exists():
+            self.index = self.storage.open_index(schema=self.schema)
+
+    def _generations(self):
+        path = Path(self.path)
+        return [d for d in path.parent.glob(f"{path.name}.gen-*") if d.is_dir()]
 
     def build_schema(self, fields):
         schema = {
@@ -190,16 +256,27 @@ class GazetteWhooshBackend(WhooshSearchBackend):
     # Generations ----------------------------------------------------------------------------------
 
     def live_dir(self):
-        """The real directory of the live index (PATH is a symlink to it, or, before any rebuild, itself)."""
+        """The real directory of the live index (PATH is a symlink to it, or, before any rebuild, itself).
+        IndexUnavailable when there is none."""
         if not self.setup_complete:
             self.setup()
-        return Path(os.path.realpath(self.path))
+        real = Path(os.path.realpath(self.path))
+        if not real.is_dir():
+            raise IndexUnavailable(
+                f"the search index is missing ({self.path} leads to no index directory): "
+                "rebuild it with `python manage.py rebuild_index`"
+            )
+        return real
 
     def open_index(self, directory):
         directory = Path(directory)
         index = self._indexes.get(directory)
         if index is None:
-            index = self._indexes[directory] = FileStorage(str(directory)).open_index(schema=self.schema)
+            try:
+                index = FileStorage(str(directory)).open_index(schema=self.schema)
+            except (OSError, WhooshIndexError) as error:
+                raise IndexUnavailable(f"the search index at {directory} cannot be opened: {error}") from error
+            self._indexes[directory] = index
         return index
 
     def _new_generation_dir(self):
@@ -217,8 +294,40 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         directory = self._new_generation_dir()
-        FileStorage(str(directory)).create_index(self.schema)
+        try:
+            FileStorage(str(directory)).create_index(self.schema)
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)  # a full disk, say: nothing left behind
+            raise
         return directory
+
+    def remove_leftovers(self):
+        """Delete the generations that rebuilds killed on the way left behind: never committed (generation 0),
+        by a process that is gone. Returns their names."""
+        try:
+            live = self.live_dir()
+        except IndexUnavailable:
+            live = None
+        removed = []
+        for directory in self._generations():
+            if directory == live or _creator_alive(directory):
+                continue
+            with suppress(Exception):
+                if FileStorage(str(directory)).open_index().latest_generation() > 0:
+                    continue  # complete: a previous generation some process may still read
+            shutil.rmtree(directory, ignore_errors=True)
+            self._indexes.pop(directory, None)
+            removed.append(directory.name)
+        return removed
+
+    def discard(self, directory):
+        """Delete a generation that failed to build (never the live one)."""
+        directory = Path(directory)
+        with suppress(IndexUnavailable):
+            if directory == self.live_dir():
+                return
+        shutil.rmtree(directory, ignore_errors=True)
+        self._indexes.pop(directory, None)
 
     def _point_to(self, directory):
         """Atomically make PATH a symlink to `directory` (a sibling of PATH)."""
@@ -240,7 +349,10 @@ class GazetteWhooshBackend(WhooshSearchBackend):
     def swap_in(self, directory):
         """Make `directory` the live index; delete the generations older than the one it replaces."""
         path = Path(self.path)
-        previous = self.live_dir()
+        try:
+            previous = self.live_dir()
+        except IndexUnavailable:  # a rebuild restoring a missing index
+            previous = None
         if previous == path.resolve() and not path.is_symlink():
             previous = path.with_name(f"{path.name}.gen-0-legacy")  # where _point_to moves it
         self._point_to(Path(directory))
@@ -308,8 +420,61 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         return suggest.suggestion(searcher, text, deadline)
 
     def health(self):
+        """For /healthz; IndexUnavailable when the index is missing, cannot be opened, or failed a search."""
         searcher, _ = self.searcher()
+        failure = self._recorded_failure()
+        if failure:
+            raise IndexUnavailable(failure)
         return {"index_documents": searcher.doc_count(), "index_generation": self.generation()}
+
+    # Reading errors --------------------------------------------------------------------------------
+
+    def is_read_error(self, error):
+        """Whether `error` came from reading the index files (missing, truncated, garbled), not from a bug."""
+        if isinstance(error, IndexUnavailable | WhooshIndexError):
+            return True
+        # Whoosh raises plain exceptions (struct.error, EOFError, "Block tag error"…) from its readers.
+        frames = traceback.extract_tb(error.__traceback__)
+        return bool(frames) and f"{os.sep}whoosh{os.sep}" in frames[-1].filename
+
+    def _failure_marker(self):
+        path = Path(self.path)
+        return path.with_name(f"{path.name}.unreadable")
+
+    def record_failure(self, error):
+        """Note that a search could not read the live generation: /healthz fails until a rebuild replaces it."""
+        with suppress(OSError, IndexUnavailable):
+            self._failure_marker().write_text(f"{self.live_dir().name}\n{type(error).__name__}: {error}"[:2000])
+
+    def _recorded_failure(self):
+        try:
+            generation, _, error = self._failure_marker().read_text().partition("\n")
+        except OSError:
+            return None
+        if generation != self.live_dir().name:
+            return None  # about a generation since replaced
+        return f"the search index could not be read ({error}); repair it: `python manage.py check_index --repair`"
+
+    def verify(self, directory=None):
+        """Read every posting list of every segment; [(segment, error)] for those that cannot be read."""
+        from whoosh.reading import SegmentReader
+
+        index = self.open_index(directory or self.live_dir())
+        failures = []
+        for segment in index._segments():
+            try:
+                reader = SegmentReader(index.storage, index.schema, segment)
+                try:
+                    for fieldname, text in reader.all_terms():
+                        reader.postings(fieldname, text).all_ids()
+                    for name in ("article", "sig"):
+                        if reader.has_column(name):
+                            list(reader.column_reader(name))
+                finally:
+                    reader.close()
+            except Exception as error:
+                failures.append((segment.segment_id(), f"{type(error).__name__}: {error}"))
+        return failures
 
     def signatures(self, directory=None):
         """{article pk: [signature, …]} of the documents in the live index (or in `directory`)."""
@@ -333,19 +498,22 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         `procs` > 1, documents are analysed and written by that many processes, each making its own segment.
         """
         deadline = time.monotonic() + (WRITE_TIMEOUT if timeout is None else timeout)
-        options = {"procs": procs, "multisegment": True, "batchsize": 250} if procs > 1 else {}
         while True:
             target = Path(directory) if directory else self.live_dir()
-            writer = self.open_index(target).writer(
-                timeout=max(deadline - time.monotonic(), 0.0),
-                limitmb=self.WRITER_LIMITMB,
+            options = {
+                "timeout": max(deadline - time.monotonic(), 0.0),
+                "limitmb": self.WRITER_LIMITMB,
                 # Separate files, not Whoosh's default compound file: a reader of a compound file copies its
                 # postings and terms into private memory (BytesIO over the mmap), which cost every process about
                 # 13 MB per 1,000 articles and made opening a reader slow. Separate files are read through the
                 # OS page cache, shared by every process.
-                compound=False,
-                **options,
-            )
+                "compound": False,
+            }
+            index = self.open_index(target)
+            if procs > 1:
+                writer = ParentBoundMpWriter(index, procs=procs, multisegment=True, batchsize=250, **options)
+            else:
+                writer = index.writer(**options)
             if directory or self.live_dir() == target:
                 return writer
             writer.cancel()
@@ -358,8 +526,11 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         """
         deadline = time.monotonic() + (WRITE_TIMEOUT if timeout is None else timeout)
         while True:
-            target = self.live_dir()
-            lock = self.open_index(target).lock("WRITELOCK")
+            try:
+                target = self.live_dir()
+                lock = self.open_index(target).lock("WRITELOCK")
+            except IndexUnavailable:
+                return NoLock()  # no live index to write to, so no writer to hold off: a rebuild restores it
             if not try_for(partial(lock.acquire, blocking=False), max(deadline - time.monotonic(), 0.0), 0.1):
                 raise LockError(f"the search index at {target} is locked by another writer")
             if self.live_dir() == target:
@@ -386,12 +557,20 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         _finish(writer, merge=False)
 
     def compact(self, timeout=None):
-        """Merge a few small segments (merge_small_segments). Returns whether anything was merged."""
+        """Merge a few small segments (merge_small_segments). Returns whether anything was merged.
+
+        With nothing to merge it takes no writer: every commit is a new generation, which makes every process
+        reload its searcher and misses the page cache, so an idle writer must not commit.
+        """
         index = self.open_index(self.live_dir())
         before = len(index._segments())
-        if before < MERGE_MIN_SEGMENTS:
+        if not small_segments(index._segments()):
             return False
-        _finish(self.writer(timeout=timeout), mergetype=merge_small_segments)
+        writer = self.writer(timeout=timeout)
+        if not small_segments(writer.segments):  # another writer merged them meanwhile
+            _give_back(writer)
+            return False
+        _finish(writer, mergetype=merge_small_segments)
         return len(index.refresh()._segments()) < before
 
     def prepare(self, index, obj):
@@ -424,9 +603,31 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         self.clear()
 
 
+def _creator_alive(directory):
+    """Whether the process that made this generation (`<name>.gen-<ns>-<pid>-<thread>`) still runs here."""
+    parts = directory.name.rsplit(".gen-", 1)[-1].split("-")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _give_back(writer):
-    with suppress(Exception):  # the lock is released even when cancelling fails
+    with suppress(Exception):
         writer.cancel()
+    # cancel() may fail before it unlocks and removes its temporary files (closing them fails again on a full
+    # disk): then this process would keep its own lock, and the writer would never recover.
+    with suppress(Exception):
+        writer._tempstorage.destroy()
+    lock = getattr(writer, "writelock", None)
+    if lock is not None:
+        with suppress(Exception):
+            lock.release()
 
 
 def _finish(writer, **options):

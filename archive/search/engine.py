@@ -12,6 +12,7 @@ What a backend provides (both engines):
   `writer(directory=None, timeout=...) -> handle` (for Whoosh, the index lock is held from here),
   `commit(handle, documents, removed_identifiers)` (one batch; the handle is released either way);
 - checking: `signatures(directory=None) -> {article pk: [signature, …]}`, `health() -> dict` for /healthz.
+Whoosh only: `verify()` reads every segment, `is_read_error(error)` tells an unreadable index from a bug.
 Whoosh only: generations (`new_generation`, `swap_in`, `hold_lock`, `live_dir`) for atomic rebuilds.
 
 Counting rule, for every engine: `count` is the number of articles matched; `groups` the number of stories
@@ -24,6 +25,11 @@ the month, so year counts ignore the month filter).
 from dataclasses import dataclass, field
 
 FACETS = ("language", "official", "topic", "year", "month")
+
+
+class IndexUnavailable(Exception):
+    """The search index is missing or cannot be read: searches answer 503, /healthz fails, `check_index --repair`
+    rebuilds it."""
 
 
 @dataclass

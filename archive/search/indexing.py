@@ -16,10 +16,13 @@
 import datetime
 import logging
 import os
+import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 from haystack import connections
@@ -143,6 +146,18 @@ def prune(now=None):
     return IndexChange.objects.filter(applied__lt=cutoff, id__lt=last_change_id()).delete()[0]
 
 
+def wait_applied(article_ids, timeout, interval=0.2):
+    """Wait up to `timeout` seconds for the index writer to apply these articles' changes. Returns how many
+    articles still wait (0: all are searchable)."""
+    ids = {int(pk) for pk in article_ids}
+    deadline = time.monotonic() + timeout
+    while True:
+        waiting = IndexChange.objects.pending().filter(article_id__in=ids).values("article_id").distinct().count()
+        if not waiting or time.monotonic() >= deadline:
+            return waiting
+        time.sleep(interval)
+
+
 def hidden_articles():
     """Articles still in the index that the database no longer publishes (the writer has yet to remove them).
 
@@ -159,6 +174,18 @@ def hidden_articles():
 class Lag:
     pending: int
     seconds: float  # age of the oldest pending change
+    oldest: datetime.datetime | None = None
+
+    @property
+    def stalled(self):
+        """Changes have waited longer than anyone should: no index writer applies them, or it cannot."""
+        return self.seconds > settings.INDEX_MAX_LAG
+
+    def explain(self):
+        return (
+            f"{self.pending} index changes wait, the oldest for {self.seconds:.0f} s (more than "
+            f"{settings.INDEX_MAX_LAG} s): no index writer is applying them, or it fails (see the log)"
+        )
 
 
 def oldest_pending():
@@ -170,13 +197,33 @@ def lag(now=None):
     stats = IndexChange.objects.pending().aggregate(oldest=Min("created"), count=Count("id"))
     oldest = stats["oldest"]
     seconds = max(((now or timezone.now()) - oldest).total_seconds(), 0.0) if oldest else 0.0
-    return Lag(stats["count"], round(seconds, 3))
+    return Lag(stats["count"], round(seconds, 3), oldest)
+
+
+def unreadable(error):
+    """Whether a request failed because the index cannot be read; if so it is recorded, for /healthz."""
+    be = backend()
+    if not (hasattr(be, "is_read_error") and be.is_read_error(error)):
+        return False
+    be.record_failure(error)
+    return True
+
+
+def verify(directory=None):
+    """[(segment, error)] for the index segments that cannot be read (none for an engine without segments)."""
+    be = backend()
+    return be.verify(directory) if hasattr(be, "verify") else []
+
+
+def index_directories():
+    """Where the index lives on this machine (none for a remote engine)."""
+    path = getattr(backend(), "path", None)
+    return [Path(path).parent] if path and hasattr(backend(), "swap_in") else []
 
 
 def health():
-    """For /healthz: the live index's size and generation, and how far it is behind the database."""
-    current = lag()
-    return {"index_pending": current.pending, "index_lag_seconds": current.seconds, **backend().health()}
+    """For /healthz: the live index's size and generation."""
+    return backend().health()
 
 
 # Checking ----------------------------------------------------------------------------------------
@@ -268,12 +315,23 @@ def rebuild(batch_size=1000, progress=None, lock_timeout=600.0, procs=None):
     is corrected. Changes still pending then stay pending and go to the new generation; those that were
     pending (so committed) when the rebuild began are in the articles it read, and are marked applied.
     """
-    be, index = backend(), article_index()
-    procs = procs or REBUILD_PROCS
+    be = backend()
+    removed = be.remove_leftovers()
+    if removed:
+        log.warning("removed generations left by interrupted rebuilds: %s", ", ".join(removed))
     started = timezone.now()
     # Changes committed by now are in the articles read below: the new generation needs no more of them.
     covered = list(IndexChange.objects.pending().values_list("id", flat=True))
     directory = be.new_generation()
+    try:
+        return _rebuild_into(directory, started, covered, batch_size, progress, lock_timeout, procs or REBUILD_PROCS)
+    except BaseException:
+        be.discard(directory)  # a failed rebuild (a full disk, say) leaves nothing behind
+        raise
+
+
+def _rebuild_into(directory, started, covered, batch_size, progress, lock_timeout, procs):
+    be, index = backend(), article_index()
     queryset = index.index_queryset().order_by("pk")
     count, last_pk = 0, 0
     with _released_on_error(be.writer(directory, procs=procs)) as writer:

@@ -28,6 +28,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from archive.search.engine import IndexUnavailable
+
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_TF = np.zeros(0, dtype=np.float32)
 _EMPTY_KEYS = np.zeros(0, dtype=np.int64)
@@ -58,6 +60,14 @@ class SegmentCache:
                 _, dropped = self.entries.popitem(last=False)
                 self.size -= _nbytes(dropped)
             return found
+
+
+def _read(function, *args):
+    """What `function` reads from a segment; a damaged file is an unreadable index, not a bug (searches answer 503)."""
+    try:
+        return function(*args)
+    except Exception as error:  # whatever a truncated or garbled file makes the codec, pickle or numpy raise
+        raise IndexUnavailable(f"the search index could not be read ({type(error).__name__}: {error})") from error
 
 
 def _nbytes(value):
@@ -173,7 +183,7 @@ class IndexArrays:
             return _EMPTY_IDS, _EMPTY_TF
         parts = []
         for leaf, offset, segment in self.leaves:
-            ids, tf = self.cache.get((segment, field, text), partial(read_segment_postings, leaf, field, text))
+            ids, tf = self.cache.get((segment, field, text), partial(_read, read_segment_postings, leaf, field, text))
             if len(ids):
                 parts.append((ids + offset if offset else ids, tf))
         if not parts:
@@ -188,7 +198,7 @@ class IndexArrays:
             return _EMPTY_KEYS
         parts = []
         for leaf, offset, segment in self.leaves:
-            read = partial(read_segment_positions, leaf, field, text)
+            read = partial(_read, read_segment_positions, leaf, field, text)
             keys = self.cache.get((segment, field, text, "positions"), read)
             if len(keys):
                 parts.append(keys + (offset << 32) if offset else keys)
@@ -200,7 +210,7 @@ class IndexArrays:
         found = self._lengths.get(field)
         if found is None:
             parts = [
-                self.cache.get((segment, field, None), partial(read_segment_lengths, leaf, field))
+                self.cache.get((segment, field, None), partial(_read, read_segment_lengths, leaf, field))
                 for leaf, _, segment in self.leaves
             ]
             found = self._lengths[field] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)

@@ -11,9 +11,9 @@ matcher trees: what archive/search/parse.py plans, evaluated with numpy.
 - Adjacency first: runs of words the reader typed next to each other (parse.adjacent_runs) that an article
   holds whole, then each two adjacent words of them that it holds together; articles are ranked by those
   counts, then by score, then newest. So `chính phủ điện tử` ranks articles holding the compound above those
-  with its syllables scattered, and a title typed as the query finds its article. Adjacency is looked up only in the articles already matched, and
-  only in their own words: an article tagged with a topic named `cải cách hành chính` matches that query,
-  after the articles that say it.
+  with its syllables scattered, and a title typed as the query finds its article. Adjacency is looked up only
+  in the articles already matched, and only in their own words: an article tagged with a topic named
+  `cải cách hành chính` matches that query, after the articles that say it.
 
 Positions are what Whoosh already keeps for phrases in `text` and `title`: indexing adjacent word pairs as
 terms of their own (Lucene's `index_phrases`) was measured to make Whoosh index three times slower.

@@ -4,10 +4,11 @@ import time
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from archive.pagecache import cached_page
-from archive.search import query
+from archive.search import indexing, query
 
 
 @cached_page
@@ -61,3 +62,12 @@ def as_json(result, request):
         "notices": [str(n) for n in result.messages],
         "limited": result.limited,
     }
+
+
+def index_backlog(request):
+    """Context processor: the admin's banner when index changes wait and nobody applies them."""
+    user = getattr(request, "user", None)
+    if not (user and user.is_staff and request.path.startswith(reverse("admin:index"))):
+        return {}
+    lag = indexing.lag()
+    return {"index_backlog": lag} if lag.stalled else {}

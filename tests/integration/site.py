@@ -2,6 +2,7 @@
 the suite runs on PostgreSQL), `manage.py` commands, gunicorn with its index writer, and an HTTP client that signs
 in to the admin like an editor."""
 
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -140,15 +141,24 @@ class Site:
         self.env["DJANGO_SUPERUSER_PASSWORD"] = PASSWORD
         self.manage("createsuperuser", "--noinput", "--username", "editor", "--email", "editor@example.org")
 
-    def serve(self, workers=3):
+    def serve(self, workers=3, config=True, options=(), env=None):
+        """gunicorn with config/gunicorn.conf.py, or (config=False) plain `gunicorn config.wsgi:application`."""
         self.port = free_port()
-        command = [GUNICORN, "-c", "config/gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--workers", str(workers), "--access-logfile", "/dev/null"]
+        command = [GUNICORN, "-c", "config/gunicorn.conf.py"] if config else [GUNICORN, "config.wsgi:application"]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--access-logfile", "/dev/null"]
+        self._start([*command, *options], {"GAZETTE_INDEXER": "embedded", **(env or {})})
+
+    def runserver(self, env=None):
+        """`manage.py runserver` with its autoreloader, as a developer runs it."""
+        self.port = free_port()
+        self._start([PYTHON, "manage.py", "runserver", f"127.0.0.1:{self.port}"], env or {})
+
+    def _start(self, command, env):
         self._log_handle = self.log.open("w")
         self.server = subprocess.Popen(
             command,
             cwd=ROOT,
-            env={**self.env, "GAZETTE_INDEXER": "embedded"},
+            env={**self.env, **env},
             stdout=self._log_handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -156,23 +166,29 @@ class Site:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if self.get_json("/healthz")["status"] == "ok":
+                if "status" in self.get_json("/healthz"):
+                    return
+            except urllib.error.HTTPError as error:
+                if error.code == 503:  # serving, though unhealthy: some tests want just that
                     return
             except (OSError, ValueError):
                 pass
             if self.server.poll() is not None:
                 break
             time.sleep(0.2)
-        raise AssertionError(f"gunicorn did not start:\n{self.log.read_text()}")
+        raise AssertionError(f"the server did not start:\n{self.log.read_text()}")
 
     def stop(self):
         if self.server and self.server.poll() is None:
             self.server.send_signal(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
+        if self.server:
+            # runserver's reloader leaves its child behind on SIGTERM: the whole group goes.
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.server.pid, signal.SIGKILL)
-                self.server.wait()
+            self.server.wait()
+            self.server = None
         if getattr(self, "_log_handle", None):
             self._log_handle.close()
 
@@ -217,15 +233,44 @@ class Editor:
 
     def change_article(self, pk, **changes):
         """Submit the article's admin form with these fields changed, as an editor would."""
+        return self.submit_form(pk, self.read_form(pk), **changes)
+
+    def read_form(self, pk):
+        """The fields of the article's admin form, as the page holds them now."""
         path = f"/admin/archive/article/{pk}/change/"
         form = next(f for f in lxml.html.fromstring(self._open(path)).forms if f.get("id") == "article_form")
         fields = {}
         for name, value in form.form_values():
             fields.setdefault(name, []).append(value)
-        for name, value in changes.items():
-            fields[name] = [value]
-        fields["_save"] = ["Save"]
-        self.post(path, fields)
+        return fields
+
+    def submit_form(self, pk, fields, **changes):
+        """Post a form read earlier, with these fields changed; returns the page the admin answers with."""
+        fields = {**fields, **{name: [value] for name, value in changes.items()}, "_save": ["Save"]}
+        return self.post(f"/admin/archive/article/{pk}/change/", fields).decode()
+
+    def upload(self, name, content, publish=True):
+        """Upload one file through the admin's upload page; returns the result page's HTML."""
+        path = "/admin/archive/article/upload/"
+        self._open(path)
+        boundary = uuid.uuid4().hex
+        fields = {"csrfmiddlewaretoken": self.csrf(), **({"publish": "on"} if publish else {})}
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        )
+        body = "".join(parts).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        request = urllib.request.Request(self.site.url(path), data=body)
+        request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+        request.add_header("Referer", self.site.url(path))
+        with self.opener.open(request, timeout=60) as response:
+            return response.read().decode()
+
+    def page(self, path):
+        return self._open(path).decode()
 
     def action(self, name, *pks):
         self.post(

@@ -1,11 +1,13 @@
 """Import articles from files, folders, zips and JSON Lines. See DESIGN "Stable interface"."""
 
+import errno
 import sys
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DatabaseError, OperationalError, connection
+from whoosh.index import LockError
 
 from archive.ingest.formats import Limits, iter_paths
 from archive.ingest.pipeline import Importer, summarize
@@ -57,6 +59,15 @@ def count_inputs(paths):
 # A command may wait for the index lock as long as another writer takes to commit a large batch.
 COMMAND_LOCK_WAIT = 600
 REBUILD_FROM = 2000  # articles imported: below this, applying them one by one is quicker than a rebuild
+# What stops an import part-way without losing what it saved: the disk, the database, the index lock.
+STOPPING_ERRORS = (OSError, DatabaseError, LockError)
+OPTIMIZE_TRIES = 5
+
+
+def describe(error):
+    """The reason an import stopped, in words, with the error's own text."""
+    full = getattr(error, "errno", None) == errno.ENOSPC or "disk is full" in str(error)
+    return f"the disk is full ({error})" if full else f"{type(error).__name__}: {error}"
 
 
 class Command(BaseCommand):
@@ -86,35 +97,48 @@ class Command(BaseCommand):
         started = time.monotonic()
         # Counted as they come rather than kept: a 100k-line import need not hold 100k outcomes.
         counts = summarize([])
-        review = 0
-        for outcome in importer.run(iter_paths(paths, Limits.from_settings())):
-            counts[outcome.status] += 1
-            review += outcome.needs_review and outcome.status in {"created", "updated"}
-            bar.step()
-            if verbosity:
-                self._report(outcome, bar)
-        bar.close()
-        total = sum(counts.values())
-        elapsed = time.monotonic() - started
-        indexed = time.monotonic()
-        if not dry_run:
-            self._index(index, counts["created"] + counts["updated"])
-        indexed = time.monotonic() - indexed
-        prefix = "Dry run, nothing written: " if dry_run else ""
-        self.stdout.write(
-            f"{prefix}{total} articles: {counts['created']} created, {counts['updated']} updated, "
-            f"{counts['duplicate']} duplicates, {counts['failed']} failed; {review} need review "
-            f"({total / max(elapsed, 1e-6):,.0f} docs/s: {elapsed:.1f} s to import, {indexed:.1f} s to index)"
-        )
+        counts["review"] = 0
+        try:
+            self._import(importer, paths, counts, bar, verbosity)
+            elapsed = time.monotonic() - started
+            if not dry_run:
+                self._index(index, counts["created"] + counts["updated"])
+        except STOPPING_ERRORS as error:
+            # A full disk, say: what was saved before stays saved, and queued for the index writer.
+            self._summary(counts, started, time.monotonic(), dry_run)
+            self.stderr.write(
+                f"import stopped: {describe(error)}. The articles counted above as created or updated are saved "
+                "and queued for the search index; the index writer applies them once it can."
+            )
+            sys.exit(1)
+        self._summary(counts, started, started + elapsed, dry_run)
         if counts["failed"]:
             sys.exit(1)
 
+    def _import(self, importer, paths, counts, bar, verbosity):
+        try:
+            for outcome in importer.run(iter_paths(paths, Limits.from_settings())):
+                counts[outcome.status] += 1
+                counts["review"] += outcome.needs_review and outcome.status in {"created", "updated"}
+                bar.step()
+                if verbosity:
+                    self._report(outcome, bar)
+        finally:
+            bar.close()
+
+    def _summary(self, counts, started, imported, dry_run):
+        total = sum(counts[status] for status in ("created", "updated", "duplicate", "failed"))
+        elapsed, indexed = imported - started, time.monotonic() - imported
+        prefix = "Dry run, nothing written: " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}{total} articles: {counts['created']} created, {counts['updated']} updated, "
+            f"{counts['duplicate']} duplicates, {counts['failed']} failed; {counts['review']} need review "
+            f"({total / max(elapsed, 1e-6):,.0f} docs/s: {elapsed:.1f} s to import, {indexed:.1f} s to index)"
+        )
+
     def _index(self, how, changed):
         """What was imported is searchable when the command exits."""
-        if connection.vendor == "sqlite":
-            # Fresh statistics for SQLite's query planner after a bulk change (PostgreSQL keeps its own).
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA optimize")
+        self._optimize()
         published = Article.objects.published().count()
         large = changed >= REBUILD_FROM and changed * 3 > published
         if how == "rebuild" or (how == "auto" and large and hasattr(indexing.backend(), "swap_in")):
@@ -125,6 +149,23 @@ class Command(BaseCommand):
         # An index writer running beside this command may take some of the changes; the lock keeps the two
         # in turn.
         indexing.drain(until=indexing.last_change_id(), timeout=COMMAND_LOCK_WAIT)
+
+    def _optimize(self):
+        """Fresh statistics for SQLite's query planner after a bulk change (PostgreSQL keeps its own). Upkeep, not
+        the import: when editors hold the database ("database is locked") it is skipped, never fatal."""
+        if connection.vendor != "sqlite":
+            return
+        # It reads, then writes: when an editor commits in between, SQLite answers "locked" at once, without
+        # waiting. A few tries, then it is left for the next import.
+        for attempt in range(OPTIMIZE_TRIES):
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA optimize")
+                return
+            except OperationalError as error:
+                if attempt == OPTIMIZE_TRIES - 1:
+                    self.stderr.write(f"warning: skipped updating SQLite's statistics (PRAGMA optimize): {error}")
+                time.sleep(0.2 * (attempt + 1))
 
     def _report(self, outcome, bar):
         if bar.enabled:

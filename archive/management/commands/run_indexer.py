@@ -1,13 +1,12 @@
-"""The index writer: applies the pending index changes, for as long as it runs."""
+"""The index writer as a process of its own: applies the pending index changes, for as long as it runs."""
 
 import os
 import signal
-import time
+import threading
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 
-from archive.search import indexing
+from archive.search import indexing, writer
 
 
 class Command(BaseCommand):
@@ -19,49 +18,43 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, help="Changes per index commit (default: 500 from editors, 100 imported)."
         )
-        parser.add_argument(
-            "--exit-with-parent", action="store_true", help="Exit when the process that started this one is gone."
-        )
+        # Kept so that older process files still start; the writer lock makes it unnecessary.
+        parser.add_argument("--exit-with-parent", action="store_true", help=EXIT_WITH_PARENT_HELP)
 
-    def handle(self, *args, once, poll, batch_size, exit_with_parent, verbosity, **options):
+    def handle(self, *args, once, poll, batch_size, verbosity, **options):
         limits = {"limit": batch_size, "bulk_limit": batch_size} if batch_size else {}
         if once:
             applied = indexing.drain(**limits)
             if verbosity:
                 self.stdout.write(f"{applied} index changes applied")
             return
-        self.stopping = False
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
-        parent = os.getppid()
-        last_prune = 0.0
+        stopping = threading.Event()
+        # Finish the batch at hand: its changes are marked applied only after the index commits anyway.
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        signal.signal(signal.SIGINT, lambda *_: stopping.set())
+        lock = writer.Lock(writer.lock_path())
+        if not self._wait_for(lock, stopping, verbosity):
+            return
         if verbosity:
             self.stdout.write(f"index writer started (pid {os.getpid()})")
-        while not self.stopping:
-            try:
-                applied = indexing.apply_pending(**limits)
-                # Idle: merge small segments, one short step at a time, between looks at the queue.
-                merged = not applied and indexing.compact(timeout=0.5)
-            except Exception:
-                # The database or the index is unavailable for now: nothing is lost, the changes stay pending.
-                self.stderr.write("index writer: could not apply changes; retrying", ending="\n")
-                indexing.log.exception("index writer step failed")
-                close_old_connections()
-                time.sleep(min(poll * 10, 5.0))
-                continue
-            if applied and verbosity > 1:
-                self.stdout.write(f"{applied} index changes applied")
-            if time.monotonic() - last_prune > 3600:
-                indexing.prune()
-                last_prune = time.monotonic()
-            if exit_with_parent and os.getppid() != parent:
-                break
-            if not applied and not merged:
-                close_old_connections()
-                time.sleep(poll)
+        report = (lambda n: self.stdout.write(f"{n} index changes applied")) if verbosity > 1 else None
+        try:
+            writer.Loop(stopping, poll=poll, limits=limits, on_applied=report).run()
+        finally:
+            lock.release()
         if verbosity:
             self.stdout.write("index writer stopped")
 
-    def _stop(self, signum, frame):
-        # Finish the batch at hand: its changes are marked applied only after the index commits anyway.
-        self.stopping = True
+    def _wait_for(self, lock, stopping, verbosity):
+        """Take the writer lock, waiting while another writer (a web process, say) holds it."""
+        told = False
+        while not lock.acquire():
+            if verbosity and not told:
+                self.stdout.write(f"another index writer holds {lock.path}; waiting for it to stop")
+                told = True
+            if stopping.wait(writer.RETRY):
+                return False
+        return True
+
+
+EXIT_WITH_PARENT_HELP = "Ignored (kept for compatibility)."
