@@ -64,7 +64,8 @@ def engine():
             backend.setup()
             yield backend
         finally:
-            backend.conn.indices.delete(index=info["INDEX_NAME"], ignore=404)
+            # The alias's generations and the writer lock's index.
+            backend.conn.indices.delete(index=f"{info['INDEX_NAME']}_*", ignore=404)
 
 
 @pytest.fixture
@@ -124,7 +125,8 @@ def test_engine_tokenizes_like_the_whoosh_index(engine):
 
 
 def test_the_created_index_has_the_mapping_the_backend_builds(engine):
-    mapping = engine.conn.indices.get_mapping(index=engine.index_name)[engine.index_name]["mappings"]["properties"]
+    (mapping,) = engine.conn.indices.get_mapping(index=engine.index_name).values()  # the alias's one index
+    mapping = mapping["mappings"]["properties"]
     assert mapping["sig"] == {"type": "keyword"}
     assert mapping["officials"] == {"type": "keyword", "normalizer": "gazette_lowercase"}
     assert mapping["text_ru"] == {"type": "text", "analyzer": "gazette_ru"}
