@@ -459,13 +459,17 @@ class WriterLock:
 def acquire_lock(conn, index, timeout=None):
     """Take the writer lock in `index` (created if missing); LockError after `timeout` seconds."""
     deadline = time.monotonic() + (LOCK_WAIT if timeout is None else timeout)
-    owner = {"host": socket.gethostname(), "pid": os.getpid()}
+    # The token tells our own lock from another's: a create that timed out and was retried (on another
+    # node, during a failover) finds the document its first attempt made.
+    owner = {"host": socket.gethostname(), "pid": os.getpid(), "token": uuid.uuid4().hex}
     while True:
         try:
             done = conn.create(index=index, id="writer", body={**owner, "since": time.time()})
             return WriterLock(conn, index, done["_seq_no"], done["_primary_term"])
         except ConflictError:
             held = conn.get(index=index, id="writer", ignore=404)
+            if held.get("found") and held["_source"].get("token") == owner["token"]:
+                return WriterLock(conn, index, held["_seq_no"], held["_primary_term"])
             if held.get("found") and time.time() - held["_source"].get("since", 0) > LOCK_TTL:
                 taken = _take_over(conn, index, held, owner)
                 if taken:

@@ -13,23 +13,15 @@ a failure, not a skip: a broken search cluster must not pass as "not configured"
 """
 
 import datetime
-import os
-import uuid
-from contextlib import contextmanager
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
-from haystack import connections
 
 from archive.models import Article, Status
-from archive.search import aliases, analysis, indexing, query
-from config.settings import search_connection
+from archive.search import analysis, indexing, query
 from tests.factories import make_article
+from tests.integration.conftest import LIVE
 from tests.search_seeds import make_seed_articles
-
-SEARCH_URL = os.environ.get("SEARCH_URL", "")
-LIVE = urlsplit(SEARCH_URL).scheme in {"elasticsearch", "elasticsearchs", "opensearch", "opensearchs"}
 
 pytestmark = [
     pytest.mark.skipif(
@@ -38,34 +30,6 @@ pytestmark = [
     ),
     pytest.mark.django_db,
 ]
-
-
-@contextmanager
-def default_engine(info):
-    """Make `info` the site's search connection ("default") for the duration."""
-    original = connections.connections_info["default"]
-    connections.connections_info["default"] = info
-    connections.reload("default")
-    try:
-        yield connections["default"].get_backend()
-    finally:
-        connections.connections_info["default"] = original
-        connections.reload("default")
-
-
-@pytest.fixture
-def engine():
-    info = search_connection(SEARCH_URL)
-    info["INDEX_NAME"] = f"{info['INDEX_NAME']}_test_{uuid.uuid4().hex[:8]}"
-    with default_engine(info) as backend:
-        assert backend.conn.ping(), f"SEARCH_URL={SEARCH_URL} names a search engine that does not answer"
-        aliases.invalidate()
-        try:
-            backend.setup()
-            yield backend
-        finally:
-            # The alias's generations and the writer lock's index.
-            backend.conn.indices.delete(index=f"{info['INDEX_NAME']}_*", ignore=404)
 
 
 @pytest.fixture
