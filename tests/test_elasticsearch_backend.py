@@ -394,6 +394,26 @@ def test_a_phrase_is_unstemmed_in_order_in_the_folded_fields_and_its_words_as_ty
     assert clause["bool"]["should"] == [exact_bonus("ha")]
 
 
+def test_words_typed_together_add_a_phrase_bonus_that_never_decides_the_match():
+    def phrase_bonus(words_):
+        return [
+            {"match_phrase": {"text": {"query": words_, "boost": 4.0}}},
+            {"match_phrase": {"title": {"query": words_, "boost": 8.0}}},
+        ]
+
+    query = body_of("chính phủ điện tử", sort="relevance")["query"]["bool"]
+    assert len(query["must"]) == 4  # every word still required on its own
+    assert query["should"] == phrase_bonus("chính phủ điện tử")
+    assert "minimum_should_match" not in query  # beside `must`: scores, never decides
+    # A quoted phrase inside a run: the whole run is the bonus; OR and exclusions break runs.
+    assert body_of('"chính phủ" điện tử')["query"]["bool"]["should"] == phrase_bonus("chính phủ điện tử")
+    assert body_of("reform OR change of law")["query"]["bool"]["should"] == phrase_bonus("change of law")
+    assert body_of("prime minister -deputy prime minister")["query"]["bool"]["should"] == phrase_bonus("prime minister")
+    # A word alone, or a quoted phrase alone (already required in order): no bonus.
+    for q in ("government", '"chính phủ"', "a OR b", "reform -law"):
+        assert "should" not in body_of(q)["query"]["bool"], q
+
+
 def test_excluded_words_and_phrases_are_must_not_and_alone_match_everything_else():
     query = body_of('government -reform -"draft law"')["query"]["bool"]
     assert query["must"] == [word("government")]

@@ -82,7 +82,7 @@ from haystack.exceptions import SkipDocument
 from archive.search.analysis import forms, words
 from archive.search.engine import FACETS, EngineResult
 from archive.search.facets import DEPENDENT, FACET_FIELDS
-from archive.search.parse import FIELD_BOOSTS, OFFICIAL_BOOST, REF_BOOST, weights
+from archive.search.parse import FIELD_BOOSTS, OFFICIAL_BOOST, REF_BOOST, Unit, weights
 from archive.search.suggest import MAX_WORDS, rewrite
 
 # Facet buckets returned per facet; Elasticsearch's default (10) would hide officials and topics.
@@ -98,6 +98,12 @@ KEYWORDS = frozenset({"language", "languages", "official", "officials", "topic",
 RAW_KEYWORDS = frozenset({"sig"})
 # Weight of an official's other spellings, as in parse._official_queries.
 SPELLING_BOOST = 0.5
+# Weight of the words typed one after another (without quotes) found together and in order, per field
+# weight: `chính phủ điện tử` ranks the article that holds the compound above one with `chính phủ` in one
+# sentence and `ví điện tử` in another, and a title that holds it above a body that does. It outweighs the
+# words' own weights summed over the fields (text, title, exact with diacritics): more occurrences of the
+# scattered words must not win (tests/integration/test_elasticsearch_live.py shows 2.0 is not enough).
+ADJACENCY_BOOST = 4.0
 
 # Whoosh's `\w+`: Python's \w is letters, digits (all Unicode numbers) and underscore. Combining
 # marks are kept inside the token so that text that was not NFC-normalized is not split mid-word.
@@ -261,10 +267,36 @@ def clause_query(clause, aliases):
     return _any(alternatives)
 
 
+def typed_runs(parsed):
+    """The word sequences typed one after another, of two units or more: what OR or an exclusion
+    separates is not one run, and a phrase alone is already required in order."""
+    runs, words_, units = [], [], 0
+    for item in [*parsed.sequence, None]:
+        if isinstance(item, Unit):
+            words_ += item.words
+            units += 1
+            continue
+        if units > 1:
+            runs.append(tuple(words_))
+        words_, units = [], 0
+    return list(dict.fromkeys(runs))
+
+
+def adjacency_queries(parsed):
+    """`should` clauses that rank the articles holding each typed run together and in order (folded text and
+    title) above those where its words are scattered; they never decide a match."""
+    return [
+        _match(name, run, FIELD_BOOSTS[name] * ADJACENCY_BOOST)
+        for run in typed_runs(parsed)
+        for name in ("text", "title")
+    ]
+
+
 def search_query(request, models):
     """The scoring query of an EngineRequest, with what narrows counts too: models, `base`, dates, `hidden`."""
     parsed = request.parsed
     must = [clause_query(clause, request.aliases) for clause in parsed.required] if parsed else []
+    should = adjacency_queries(parsed) if must else []
     must_not = [unit_query(unit) for unit in parsed.excluded] if parsed else []
     if request.hidden:
         must_not.append(terms_filter("article", sorted(request.hidden)))
@@ -275,6 +307,8 @@ def search_query(request, models):
     query = {"filter": filters}
     if must:
         query["must"] = must
+    if should:
+        query["should"] = should
     if must_not:
         query["must_not"] = must_not
     return {"bool": query}

@@ -141,6 +141,24 @@ def test_exact_diacritics_rank_above_folded(engine):
     assert [h.article for h in search("Ha Noi").hits] == [plain, accented]
 
 
+def test_words_typed_together_rank_the_articles_that_hold_them_together_and_titles_first(engine):
+    def article(title, body, language="vi"):
+        return make_article(title=title, body=f"<p>{body}</p>", language=language)
+
+    # The scattered words are more frequent and in shorter texts: without the adjacency bonus they rank first.
+    scattered = article("Thu phí", "Chính phủ họp. Chính phủ chỉ đạo. Ví điện tử, ví điện tử.")
+    together = article("Hội nghị trực tuyến", "Các tỉnh triển khai chính phủ điện tử trong năm nay theo kế hoạch dài.")
+    in_title = article("Chính phủ điện tử năm 2024", "Báo cáo tổng kết của các tỉnh về kế hoạch trong năm nay.")
+    apart = article("Cabinet notes", "Prime time. The minister, the minister, the prime cause.", "en")
+    next_to = article("Cabinet meeting", "The prime minister spoke about the budget for the coming year.", "en")
+    indexing.drain()
+    for q in ("chính phủ điện tử", "chinh phu dien tu"):
+        assert [h.article for h in search(q, sort="relevance").hits] == [in_title, together, scattered], q
+    assert [h.article for h in search("prime minister", sort="relevance").hits] == [next_to, apart]
+    # Quotes still require the words together.
+    assert {h.article for h in search('"chính phủ điện tử"').hits} == {in_title, together}
+
+
 def test_facets_are_multi_select_and_each_count_is_what_clicking_it_gives(seeds):
     browse = search()
     assert browse.count == 5 and len(browse.hits) == 3  # three stories
