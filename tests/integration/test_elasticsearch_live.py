@@ -13,12 +13,16 @@ a failure, not a skip: a broken search cluster must not pass as "not configured"
 """
 
 import datetime
+import threading
 
 import pytest
 from django.core.management import call_command
+from elasticsearch.helpers import BulkIndexError
+from haystack import connections
 
-from archive.models import Article, Status
-from archive.search import analysis, indexing, query
+from archive.models import Article, IndexChange, Status
+from archive.search import analysis, elasticsearch, indexing, query
+from archive.search.engine import EngineRequest
 from tests.factories import make_article
 from tests.integration.conftest import LIVE
 from tests.search_seeds import make_seed_articles
@@ -250,8 +254,56 @@ def test_check_index_finds_and_repairs_what_changed_behind_the_index(seeds):
     assert seeds["binh"].pk in all_ids('"Renamed behind the index"')
 
 
-def test_rebuild_index_refills_the_engine_from_the_database(seeds, engine):
-    call_command("rebuild_index", "--noinput", verbosity=0)
+def test_the_writer_marks_changes_applied_only_once_the_engine_acknowledged_them(seeds, engine):
+    (index,) = engine.live_indexes()
+    engine.conn.indices.put_settings(index=index, body={"index.blocks.write": True})
+    article = make_article(title="Written while the index refuses writes")
+    try:
+        with pytest.raises(BulkIndexError):
+            indexing.apply_pending()
+        assert IndexChange.objects.pending().filter(article_id=article.pk).exists()
+        assert article.pk not in indexing.index_signatures()
+    finally:
+        engine.conn.indices.put_settings(index=index, body={"index.blocks.write": None})
+    indexing.drain(timeout=1)  # the failed step gave the writer lock back
+    assert not IndexChange.objects.pending().exists()
+    assert all_ids('"Written while the index refuses writes"') == {article.pk}
+
+
+def test_a_writer_waits_for_the_lock_and_takes_over_a_dead_holder_s(engine, monkeypatch):
+    held = engine.hold_lock()
+    with pytest.raises(elasticsearch.LockError):
+        engine.writer(timeout=0.3)
+    monkeypatch.setattr(elasticsearch, "LOCK_TTL", 0.0)  # the holder is now "silent for too long"
+    taken = engine.writer(timeout=0.3)
+    monkeypatch.undo()
+    held.release()  # the old holder's release does not free the lock it lost
+    with pytest.raises(elasticsearch.LockError):
+        engine.hold_lock(timeout=0.3)
+    taken.cancel()
+    engine.hold_lock(timeout=0.3).release()
+
+
+def test_rebuild_index_swaps_in_a_full_new_index_while_searches_go_on(seeds, engine):
+    before = engine.live_indexes()
+    counts, stop = [], threading.Event()
+
+    def read():
+        backend = connections["default"].get_backend()  # this thread's own client
+        while not stop.is_set():
+            counts.append(backend.find(EngineRequest(parsed=None)).count)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        call_command("rebuild_index", "--noinput", verbosity=0)
+    finally:
+        stop.set()
+        reader.join()
+    assert counts and set(counts) == {5}  # never an empty or partial index
+    after = engine.live_indexes()
+    assert len(after) == 1 and after != before
+    assert not engine.conn.indices.exists(index=before[0])  # the old generation is gone
     assert not indexing.compare()
     health = indexing.health()
     assert health["index_documents"] == 5
