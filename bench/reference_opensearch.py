@@ -9,8 +9,10 @@ faceted: the same plus five `terms` aggregations. Times are measured at the clie
 
     python -m bench.reference_opensearch ARCHIVE.jsonl QUERIES.json HOSTS OUT.json
 
-HOSTS: comma-separated, e.g. 127.0.0.1:9201 for one node or 127.0.0.1:9201,127.0.0.1:9202,127.0.0.1:9203 for
-three (searches go round the nodes). The index (`bench_ref_<random>`) is deleted afterwards.
+HOSTS: the nodes the client sends requests to, comma-separated (searches go round them). For one node, start
+a one-node cluster (`OPENSEARCH_NODES=1 make opensearch`) and pass 127.0.0.1:9201; for three, `make opensearch`
+and 127.0.0.1:9201,127.0.0.1:9202,127.0.0.1:9203. `nodes` in the output is the cluster's size. The index
+(`bench_ref_<random>`) is deleted afterwards.
 """
 
 import argparse
@@ -102,7 +104,7 @@ def main(argv=None):
         out = {
             "engine": "opensearch",
             "version": conn.info()["version"]["number"],
-            "nodes": len(hosts),
+            "nodes": conn.cluster.health()["number_of_nodes"],
             "documents": conn.count(index=index)["count"],
             "index_seconds": seconds,
             "docs_per_s": len(articles) / seconds,
