@@ -57,7 +57,7 @@ bench: install
 # Central's jars (ops/opensearch/). SEARCH_URL=opensearch://127.0.0.1:9201,127.0.0.1:9202,127.0.0.1:9203/gazette
 OPENSEARCH_DIR ?= var/opensearch
 opensearch:
-	mvn -q -B -f ops/opensearch/pom.xml package
+	mvn -q -B -Dstyle.color=never -f ops/opensearch/pom.xml package
 	ops/opensearch/cluster start $(OPENSEARCH_DIR)
 	ops/opensearch/cluster wait
 

@@ -614,6 +614,17 @@ class GazetteElasticsearchBackend(Elasticsearch7SearchBackend):
             self.conn.indices.create(index=self.lock_index(), body={"settings": lock_settings}, ignore=400)
         super().setup()
 
+    def clear(self, models=None, commit=True):
+        """haystack's clear_index: the engine refuses to delete an alias, so the generations behind it go and
+        the next use creates an empty one. Clearing some models only is haystack's (documents deleted)."""
+        if models is not None:
+            return super().clear(models, commit)
+        for name in self.live_indexes():
+            self.conn.indices.delete(index=name, ignore=404)
+        self.setup_complete = False
+        self.existing_mapping = {}
+        return None
+
     def _ensure_index(self, check=False):
         """Create the index with Gazette's mapping if needed (haystack's setup). `check`: also when this process
         set it up already but the index may have been deleted since (by haystack's clear_index elsewhere);

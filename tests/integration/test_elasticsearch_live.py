@@ -309,3 +309,12 @@ def test_rebuild_index_swaps_in_a_full_new_index_while_searches_go_on(seeds, eng
     assert health["index_documents"] == 5
     assert health["index_generation"].startswith(engine.index_name + ":")
     assert search("Le Minh Khai").count == 3
+
+
+def test_haystack_s_clear_index_empties_the_engine_and_the_writer_fills_it_again(seeds, engine):
+    call_command("clear_index", interactive=False, verbosity=0)
+    assert search().count == 0
+    assert set(indexing.compare().missing) == {a.pk for a in seeds.values()}
+    call_command("check_index", "--repair", verbosity=0)
+    assert not indexing.compare()
+    assert search().count == 5
