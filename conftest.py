@@ -1,8 +1,8 @@
 """Test settings: every test run gets its own data dir, Whoosh index on disk and cache.
 
 With SEARCH_URL naming Elasticsearch/OpenSearch, the search engine is that one instead: the run gets an index
-of its own there (`<index>_test_<random>`, deleted afterwards), emptied for each `whoosh_index` test, and
-tests marked `whoosh_only` (they check the Whoosh index itself) are skipped.
+of its own there (`<index>_test_<random>`, deleted afterwards), brought in line with the database for each
+`whoosh_index` test.
 """
 
 import shutil
@@ -58,13 +58,6 @@ def _delete_index(connection):
 
     connections.reload("default")
     connections["default"].get_backend().conn.indices.delete(index=f"{connection['INDEX_NAME']}*", ignore=404)
-
-
-def pytest_runtest_setup(item):
-    from django.conf import settings
-
-    if item.get_closest_marker("whoosh_only") and _on_engine(settings.HAYSTACK_CONNECTIONS["default"]):
-        pytest.skip("checks the Whoosh index itself")
 
 
 @pytest.fixture(autouse=True)
