@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install install-dev migrate demo index static serve lint format bench clean
+.PHONY: run test install install-dev migrate demo index static serve lint format bench clean opensearch opensearch-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,17 @@ format: install-dev
 SIZES ?= 10000,50000
 bench: install
 	$(BIN)/python -m bench.run --sizes $(SIZES)
+
+# A 3-node OpenSearch cluster on loopback (HTTP 9201-9203), OpenSearch's own server code run from Maven
+# Central's jars (ops/opensearch/). SEARCH_URL=opensearch://127.0.0.1:9201,127.0.0.1:9202,127.0.0.1:9203/gazette
+OPENSEARCH_DIR ?= var/opensearch
+opensearch:
+	mvn -q -B -Dstyle.color=never -f ops/opensearch/pom.xml package
+	ops/opensearch/cluster start $(OPENSEARCH_DIR)
+	ops/opensearch/cluster wait
+
+opensearch-stop:
+	ops/opensearch/cluster stop $(OPENSEARCH_DIR)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,7 +1,13 @@
-"""Test settings: every test run gets its own data dir, Whoosh index on disk and cache."""
+"""Test settings: every test run gets its own data dir, Whoosh index on disk and cache.
+
+With SEARCH_URL naming Elasticsearch/OpenSearch, the search engine is that one instead: the run gets an index
+of its own there (`<index>_test_<random>`, deleted afterwards), brought in line with the database for each
+`whoosh_index` test.
+"""
 
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -16,7 +22,11 @@ def pytest_configure(config):
     settings.MEDIA_ROOT = _DATA_DIR / "uploads"
     settings.STATIC_ROOT = _DATA_DIR / "static"
     settings.STATIC_ROOT.mkdir()
-    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(_DATA_DIR / "whoosh")
+    connection = settings.HAYSTACK_CONNECTIONS["default"]
+    if _on_engine(connection):
+        connection["INDEX_NAME"] = _test_index_name(connection)
+    else:
+        connection["PATH"] = str(_DATA_DIR / "whoosh")
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
@@ -27,7 +37,27 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
+    from haystack import connections
+
     shutil.rmtree(_DATA_DIR, ignore_errors=True)
+    if _on_engine(connections.connections_info["default"]):
+        _delete_index(connections.connections_info["default"])
+
+
+def _on_engine(connection):
+    """Whether the test run's search connection is an Elasticsearch/OpenSearch engine (not Whoosh)."""
+    return "INDEX_NAME" in connection
+
+
+def _test_index_name(connection):
+    return f"{connection['INDEX_NAME'].split('_test_')[0]}_test_{uuid.uuid4().hex[:8]}"
+
+
+def _delete_index(connection):
+    from haystack import connections
+
+    connections.reload("default")
+    connections["default"].get_backend().conn.indices.delete(index=f"{connection['INDEX_NAME']}*", ignore=404)
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +77,10 @@ def whoosh_index(tmp_path, settings):
     from archive.search import indexing
 
     info = connections.connections_info["default"]
-    original = info.get("PATH")
+    if _on_engine(info):
+        yield _engine_index()
+        return
+    original = info["PATH"]
     info["PATH"] = str(tmp_path / "whoosh")
     connections.reload("default")
 
@@ -57,6 +90,19 @@ def whoosh_index(tmp_path, settings):
     yield reindex
     info["PATH"] = original
     connections.reload("default")
+
+
+def _engine_index():
+    """On an engine: the run's index, brought in line with the database now and by the function returned (as
+    `check_index --repair` does: what earlier tests left is removed). A new index per test, or a rebuild's new
+    generation, would cost the engine seconds of cluster work each."""
+    from archive.search import indexing
+
+    def reindex():
+        indexing.write(indexing.compare().ids)
+
+    reindex()
+    return reindex
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def _secret_key():
 
 
 def search_connection(url):
-    """Haystack connection settings from SEARCH_URL (whoosh:///path or elasticsearch://host:port/index)."""
+    """Haystack connection settings from SEARCH_URL (whoosh:///path or elasticsearch://host:port[,host:port…]/index)."""
     if not url:
         url = "whoosh://" + str(DATA_DIR / "whoosh")
     parts = urlsplit(url)
@@ -68,10 +68,16 @@ def search_connection(url):
         }
     if parts.scheme in {"elasticsearch", "elasticsearchs", "opensearch", "opensearchs"}:
         scheme = "https" if parts.scheme.endswith("s") else "http"
+        # Several nodes: opensearch://node1:9200,node2:9200/gazette. A request that cannot reach one node
+        # (refused, reset, timed out) is retried on the next; a node that failed is left out for a while.
+        userinfo, _, hosts = parts.netloc.rpartition("@")
+        prefix = f"{userinfo}@" if userinfo else ""
+        urls = [f"{scheme}://{prefix}{host}/" for host in hosts.split(",") if host]
         return {
             "ENGINE": "archive.search.elasticsearch.GazetteElasticsearchEngine",
-            "URL": f"{scheme}://{parts.netloc}/",
+            "URL": urls,
             "INDEX_NAME": parts.path.strip("/") or "gazette",
+            "KWARGS": {"retry_on_timeout": True, "max_retries": max(len(urls), 3)},
             # haystack's default logs and swallows engine errors: a lost takedown, or "no results" for an
             # engine that is down. Gazette raises (the index writer retries; /healthz reports it).
             "SILENTLY_FAIL": False,

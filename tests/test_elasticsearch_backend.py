@@ -61,11 +61,13 @@ class ConventionIndex(indexes.SearchIndex):
 @pytest.mark.parametrize(
     ("url", "expected_url", "index"),
     [
-        ("elasticsearch://search:9200/gazette", "http://search:9200/", "gazette"),
-        ("elasticsearchs://es.example.org:443/news", "https://es.example.org:443/", "news"),
-        ("opensearch://opensearch:9200/archive", "http://opensearch:9200/", "archive"),
-        ("opensearchs://user:secret@os.example.org/archive", "https://user:secret@os.example.org/", "archive"),
-        ("elasticsearch://search:9200", "http://search:9200/", "gazette"),
+        ("elasticsearch://search:9200/gazette", ["http://search:9200/"], "gazette"),
+        ("elasticsearchs://es.example.org:443/news", ["https://es.example.org:443/"], "news"),
+        ("opensearch://opensearch:9200/archive", ["http://opensearch:9200/"], "archive"),
+        ("opensearchs://user:secret@os.example.org/archive", ["https://user:secret@os.example.org/"], "archive"),
+        ("elasticsearch://search:9200", ["http://search:9200/"], "gazette"),
+        ("opensearch://a:9201,b:9202/gazette", ["http://a:9201/", "http://b:9202/"], "gazette"),
+        ("opensearchs://u:p@a,b/x", ["https://u:p@a/", "https://u:p@b/"], "x"),
     ],
 )
 def test_search_url_selects_the_elasticsearch_engine(url, expected_url, index):
@@ -73,6 +75,7 @@ def test_search_url_selects_the_elasticsearch_engine(url, expected_url, index):
         "ENGINE": "archive.search.elasticsearch.GazetteElasticsearchEngine",
         "URL": expected_url,
         "INDEX_NAME": index,
+        "KWARGS": {"retry_on_timeout": True, "max_retries": 3},
         "SILENTLY_FAIL": False,
     }
 
@@ -102,6 +105,7 @@ def test_index_settings_define_the_four_analyzers_in_the_whoosh_order():
         "lowercase",
         "gazette_yo",
         "gazette_ru_stem",
+        "gazette_hard_sign",
         "gazette_short_i",
         "asciifolding",
         "gazette_marks",
@@ -387,6 +391,26 @@ def test_a_phrase_is_unstemmed_in_order_in_the_folded_fields_and_its_words_as_ty
     # A word repeated in a phrase is one condition of the bonus.
     [clause] = body_of('"ha ha"')["query"]["bool"]["must"]
     assert clause["bool"]["should"] == [exact_bonus("ha")]
+
+
+def test_words_typed_together_add_a_phrase_bonus_that_never_decides_the_match():
+    def phrase_bonus(words_):
+        return [
+            {"match_phrase": {"text": {"query": words_, "boost": 4.0}}},
+            {"match_phrase": {"title": {"query": words_, "boost": 8.0}}},
+        ]
+
+    query = body_of("chính phủ điện tử", sort="relevance")["query"]["bool"]
+    assert len(query["must"]) == 4  # every word still required on its own
+    assert query["should"] == phrase_bonus("chính phủ điện tử")
+    assert "minimum_should_match" not in query  # beside `must`: scores, never decides
+    # A quoted phrase inside a run: the whole run is the bonus; OR and exclusions break runs.
+    assert body_of('"chính phủ" điện tử')["query"]["bool"]["should"] == phrase_bonus("chính phủ điện tử")
+    assert body_of("reform OR change of law")["query"]["bool"]["should"] == phrase_bonus("change of law")
+    assert body_of("prime minister -deputy prime minister")["query"]["bool"]["should"] == phrase_bonus("prime minister")
+    # A word alone, or a quoted phrase alone (already required in order): no bonus.
+    for q in ("government", '"chính phủ"', "a OR b", "reform -law"):
+        assert "should" not in body_of(q)["query"]["bool"], q
 
 
 def test_excluded_words_and_phrases_are_must_not_and_alone_match_everything_else():
@@ -936,7 +960,7 @@ def test_suggest_asks_which_words_are_known_and_the_closest_indexed_word_of_each
             }
         }
     }
-    term = {"size": 1, "max_edits": 2, "prefix_length": 1, "min_word_length": 3}
+    term = {"size": 5, "max_edits": 2, "prefix_length": 1, "min_word_length": 3}
     assert body["suggest"] == {
         "text_0": {"text": "kahi", "term": {"field": "text", **term}},
         "exact_1": {"text": "chính", "term": {"field": "exact", **term}},  # typed with diacritics
@@ -945,13 +969,13 @@ def test_suggest_asks_which_words_are_known_and_the_closest_indexed_word_of_each
     assert es.suggest_request("ab 12 2024") == ([], None)
 
 
-def _entry(text, offset, *options):
+def _entry(text, offset, *options, score=0.75):
     return [
         {
             "text": text,
             "offset": offset,
             "length": len(text),
-            "options": [{"text": o, "score": 0.75, "freq": 2} for o in options],
+            "options": [{"text": o, "score": score, "freq": 2} for o in options],
         }
     ]
 
@@ -978,6 +1002,19 @@ def test_unknown_words_are_replaced_keeping_the_case_typed_and_the_diacritics_fo
     # Nothing better: None, as with Whoosh.
     raw["suggest"] = {name: _entry(entry[0]["text"], entry[0]["offset"]) for name, entry in raw["suggest"].items()}
     assert es.suggestion_from(text, candidates, raw) is None
+
+
+def test_of_words_as_close_the_suggestion_is_the_more_frequent_then_the_greater():
+    text = "phủu"
+    candidates, _ = es.suggest_request(text)
+    raw = {"aggregations": {"known": {"buckets": {"0": {"doc_count": 0}}}}, "suggest": {}}
+    options = [{"text": "phu", "score": 0.66, "freq": 1}, {"text": "phủ", "score": 0.66, "freq": 1}]
+    raw["suggest"]["exact_0"] = [{"text": "phủu", "offset": 0, "length": 4, "options": options}]
+    assert es.suggestion_from(text, candidates, raw) == "phủ"
+    options[0]["freq"] = 3
+    assert es.suggestion_from(text, candidates, raw) == "phu"
+    options.append({"text": "phủa", "score": 0.7, "freq": 1})
+    assert es.suggestion_from(text, candidates, raw) == "phủa"
 
 
 # --- the index writer's protocol ------------------------------------------------------------------
@@ -1039,14 +1076,18 @@ def test_prepared_documents_are_what_haystack_sends_and_skipped_objects_are_none
     assert backend.prepare(Skipping(), article) is None
 
 
-def test_writer_handles_hold_nothing_and_there_are_no_generation_directories(backend):
-    handle = es.BulkHandle("gazette_unit")
-    handle.cancel()  # the index writer calls it on failure; nothing to release
+def test_a_commit_gives_the_writer_lock_back_even_with_nothing_to_write(backend):
+    released = []
+
+    class Lock:
+        def release(self):
+            released.append(True)
+
+    handle = es.BulkHandle("gazette_unit", backend, Lock())
     backend.commit(handle, [], [])  # nothing to write: no request (the host does not exist)
-    with pytest.raises(ValueError, match="generation"):
-        backend.writer("/tmp/whoosh.gen-1")
-    with pytest.raises(ValueError, match="generation"):
-        backend.signatures("/tmp/whoosh.gen-1")
+    assert released == [True] and handle.lock is None
+    handle.cancel()  # released once only
+    assert released == [True]
 
 
 def test_signatures_come_from_scanned_hits():

@@ -48,17 +48,28 @@ entry per story, its best variant under the requested sort. Limits, inherent to 
 - no entry past the 10,000th (`index.max_result_window`): a page beyond it is empty, counts still come;
 - each facet lists its FACET_SIZE most frequent values.
 
-Writing. There is no index lock as with Whoosh: `writer()` returns a handle naming the index, and
-`commit()` sends one bulk request, then refreshes the index (as haystack does) so that a change marked
-applied is visible to the next search. Exactly one `manage.py run_indexer` may run per engine: two
-writers could write an older state of an article over a newer one.
+Writing. The index name of SEARCH_URL is an alias of one concrete index, a generation
+(`<name>_g0`, then `<name>_g<time>` per rebuild). `writer()` takes the writer lock, a document created in
+`<name>_writer_lock` (created only if absent, so one holder at a time; a holder silent for LOCK_TTL is taken
+over), and `commit()` sends one bulk request, raises unless every change was acknowledged, refreshes (so a
+change marked applied is visible to the next search), then gives the lock back. A rebuild
+(archive/search/indexing.py) fills a new generation while searches read the live one, replays under the lock
+what the writer applied meanwhile, and moves the alias in one atomic request that also deletes the old
+generation: readers never see an empty or partial index. Exactly one `manage.py run_indexer` should run per
+engine; the lock makes a second one wait rather than write an older state over a newer one.
 """
 
 import copy
+import dataclasses
+import os
+import socket
+import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
 import haystack
+from elasticsearch.exceptions import ConflictError
 from elasticsearch.helpers import BulkIndexError, bulk, scan
 from haystack.backends.elasticsearch7_backend import (
     Elasticsearch7SearchBackend,
@@ -71,7 +82,7 @@ from haystack.exceptions import SkipDocument
 from archive.search.analysis import forms, words
 from archive.search.engine import FACETS, EngineResult
 from archive.search.facets import DEPENDENT, FACET_FIELDS
-from archive.search.parse import FIELD_BOOSTS, OFFICIAL_BOOST, REF_BOOST, weights
+from archive.search.parse import FIELD_BOOSTS, OFFICIAL_BOOST, REF_BOOST, Unit, weights
 from archive.search.suggest import MAX_WORDS, rewrite
 
 # Facet buckets returned per facet; Elasticsearch's default (10) would hide officials and topics.
@@ -87,6 +98,12 @@ KEYWORDS = frozenset({"language", "languages", "official", "officials", "topic",
 RAW_KEYWORDS = frozenset({"sig"})
 # Weight of an official's other spellings, as in parse._official_queries.
 SPELLING_BOOST = 0.5
+# Weight of the words typed one after another (without quotes) found together and in order, per field
+# weight: `chính phủ điện tử` ranks the article that holds the compound above one with `chính phủ` in one
+# sentence and `ví điện tử` in another, and a title that holds it above a body that does. It outweighs the
+# words' own weights summed over the fields (text, title, exact with diacritics): more occurrences of the
+# scattered words must not win (tests/integration/test_elasticsearch_live.py shows 2.0 is not enough).
+ADJACENCY_BOOST = 4.0
 
 # Whoosh's `\w+`: Python's \w is letters, digits (all Unicode numbers) and underscore. Combining
 # marks are kept inside the token so that text that was not NFC-normalized is not split mid-word.
@@ -99,6 +116,8 @@ ANALYSIS = {
     "filter": {
         "gazette_yo": {"type": "pattern_replace", "pattern": "ё", "replacement": "е"},
         "gazette_short_i": {"type": "pattern_replace", "pattern": "й", "replacement": "и"},
+        # Whoosh's Russian stemmer gives ъ back as ь (объём -> обь): the same stems here.
+        "gazette_hard_sign": {"type": "pattern_replace", "pattern": "ъ", "replacement": "ь"},
         # Left-over combining marks (decomposed input) carry no meaning once folded.
         "gazette_marks": {"type": "pattern_replace", "pattern": r"\p{M}+", "replacement": ""},
         "gazette_ru_stem": {"type": "stemmer", "language": "russian"},
@@ -125,6 +144,7 @@ ANALYSIS = {
                 "lowercase",
                 "gazette_yo",
                 "gazette_ru_stem",
+                "gazette_hard_sign",
                 "gazette_short_i",
                 "asciifolding",
                 "gazette_marks",
@@ -247,10 +267,36 @@ def clause_query(clause, aliases):
     return _any(alternatives)
 
 
+def typed_runs(parsed):
+    """The word sequences typed one after another, of two units or more: what OR or an exclusion
+    separates is not one run, and a phrase alone is already required in order."""
+    runs, words_, units = [], [], 0
+    for item in [*parsed.sequence, None]:
+        if isinstance(item, Unit):
+            words_ += item.words
+            units += 1
+            continue
+        if units > 1:
+            runs.append(tuple(words_))
+        words_, units = [], 0
+    return list(dict.fromkeys(runs))
+
+
+def adjacency_queries(parsed):
+    """`should` clauses that rank the articles holding each typed run together and in order (folded text and
+    title) above those where its words are scattered; they never decide a match."""
+    return [
+        _match(name, run, FIELD_BOOSTS[name] * ADJACENCY_BOOST)
+        for run in typed_runs(parsed)
+        for name in ("text", "title")
+    ]
+
+
 def search_query(request, models):
     """The scoring query of an EngineRequest, with what narrows counts too: models, `base`, dates, `hidden`."""
     parsed = request.parsed
     must = [clause_query(clause, request.aliases) for clause in parsed.required] if parsed else []
+    should = adjacency_queries(parsed) if must else []
     must_not = [unit_query(unit) for unit in parsed.excluded] if parsed else []
     if request.hidden:
         must_not.append(terms_filter("article", sorted(request.hidden)))
@@ -261,6 +307,8 @@ def search_query(request, models):
     query = {"filter": filters}
     if must:
         query["must"] = must
+    if should:
+        query["should"] = should
     if must_not:
         query["must_not"] = must_not
     return {"bool": query}
@@ -346,12 +394,14 @@ def find_result(raw):
 
 # "Did you mean" (archive/search/suggest.py): a word is corrected when no index form of it is known.
 SUGGEST_FIELDS = ("exact", "text", "text_en", "text_ru")
+# Options per word: enough to choose among words equally close (phủu: phủ and phu).
+SUGGEST_OPTIONS = 5
 
 
 def _term_suggester(field, text):
     return {
         "text": text,
-        "term": {"field": field, "size": 1, "max_edits": 2, "prefix_length": 1, "min_word_length": 3},
+        "term": {"field": field, "size": SUGGEST_OPTIONS, "max_edits": 2, "prefix_length": 1, "min_word_length": 3},
     }
 
 
@@ -394,11 +444,11 @@ def suggestion_from(text, candidates, raw):
     suggested = raw.get("suggest", {})
 
     def closest(name, typed):
-        for entry in suggested.get(name, []):
-            for option in entry.get("options", []):
-                if option["text"] != typed:
-                    return option["text"]
-        return None
+        # The closest, then the most frequent; between words as close and as frequent, the greater one, as
+        # Whoosh's corrector takes it: the accented `phủ` over `phu`.
+        options = [o for entry in suggested.get(name, []) for o in entry.get("options", []) if o["text"] != typed]
+        best = max(options, key=lambda o: (o["score"], o.get("freq", 0), o["text"]), default=None)
+        return best["text"] if best else None
 
     replacements = []
     for i, (word, folded, start, end) in enumerate(candidates):
@@ -412,14 +462,100 @@ def suggestion_from(text, candidates, raw):
 # Writing and checking --------------------------------------------------------------------------------
 
 
+# Seconds after which the writer lock of a silent holder (a writer that died) may be taken over.
+LOCK_TTL = 120.0
+# Seconds a writer waits for the lock by default (as Whoosh's WRITE_TIMEOUT).
+LOCK_WAIT = 60.0
+# Documents per bulk request while a rebuild fills a new generation.
+REBUILD_BULK = 500
+
+
+class LockError(RuntimeError):
+    """The writer lock is held by another writer (or a rebuild) and was not freed in time."""
+
+
+@dataclass
+class WriterLock:
+    """The one writer's lock: a document in the lock index, deleted on release (only if still ours)."""
+
+    conn: object
+    index: str
+    seq_no: int
+    primary_term: int
+
+    def release(self):
+        if self.conn is not None:
+            options = {"if_seq_no": self.seq_no, "if_primary_term": self.primary_term}
+            self.conn.delete(index=self.index, id="writer", ignore=[404, 409], **options)
+            self.conn = None
+
+
+def acquire_lock(conn, index, timeout=None):
+    """Take the writer lock in `index` (created if missing); LockError after `timeout` seconds."""
+    deadline = time.monotonic() + (LOCK_WAIT if timeout is None else timeout)
+    # The token tells our own lock from another's: a create that timed out and was retried (on another
+    # node, during a failover) finds the document its first attempt made.
+    owner = {"host": socket.gethostname(), "pid": os.getpid(), "token": uuid.uuid4().hex}
+    while True:
+        try:
+            done = conn.create(index=index, id="writer", body={**owner, "since": time.time()})
+            return WriterLock(conn, index, done["_seq_no"], done["_primary_term"])
+        except ConflictError:
+            held = conn.get(index=index, id="writer", ignore=404)
+            if held.get("found") and held["_source"].get("token") == owner["token"]:
+                return WriterLock(conn, index, held["_seq_no"], held["_primary_term"])
+            if held.get("found") and time.time() - held["_source"].get("since", 0) > LOCK_TTL:
+                taken = _take_over(conn, index, held, owner)
+                if taken:
+                    return taken
+        if time.monotonic() >= deadline:
+            raise LockError(f"the search index is locked by another writer ({index})")
+        time.sleep(0.05)
+
+
+def _take_over(conn, index, held, owner):
+    """The lock of a holder silent for LOCK_TTL, if no other writer took it first."""
+    try:
+        done = conn.index(
+            index=index,
+            id="writer",
+            body={**owner, "since": time.time()},
+            if_seq_no=held["_seq_no"],
+            if_primary_term=held["_primary_term"],
+        )
+    except ConflictError:
+        return None
+    return WriterLock(conn, index, done["_seq_no"], done["_primary_term"])
+
+
 @dataclass
 class BulkHandle:
-    """What `writer()` gives the index writer: the index to write to. Holds no lock (see the module docstring)."""
+    """What `writer()` gives: the index to write to and, for the live index, the writer lock.
+
+    A rebuild adds documents one by one as to a Whoosh writer (`add_document`, then `commit()`); the index
+    writer hands whole batches to the backend's `commit()`.
+    """
 
     index: str
+    backend: object = None
+    lock: object = None
+    buffered: list = dataclasses.field(default_factory=list)
+
+    def add_document(self, **doc):
+        self.buffered.append(doc)
+        if len(self.buffered) >= REBUILD_BULK:
+            self.backend.send(self.index, self.buffered, [])
+            self.buffered = []
+
+    def commit(self):
+        self.backend.commit(self, self.buffered, [])
+        self.buffered = []
 
     def cancel(self):
-        """Nothing to release; the index writer calls it where a Whoosh writer gives its lock back."""
+        """Give the lock back (the index writer calls it when a batch fails before its commit)."""
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
 
 def bulk_actions(index, docs, removals):
@@ -444,13 +580,6 @@ def signatures_from(hits):
     return found
 
 
-def _local_only(directory):
-    if directory is not None:
-        # Whoosh builds a new index in a directory beside the live one; here a new index is a new
-        # SEARCH_URL (README, "Scaling out").
-        raise ValueError("Elasticsearch/OpenSearch indexes have no generation directories")
-
-
 class GazetteElasticsearchBackend(Elasticsearch7SearchBackend):
     DEFAULT_SETTINGS = index_settings()
 
@@ -459,6 +588,42 @@ class GazetteElasticsearchBackend(Elasticsearch7SearchBackend):
         for field in fields.values():
             mapping[field.index_fieldname] = field_mapping(field, mapping[field.index_fieldname])
         return content_field_name, mapping
+
+    def lock_index(self):
+        return f"{self.index_name}_writer_lock"
+
+    def _index_body(self, alias=False, building=False):
+        """Settings and mapping of a new generation; `alias`: also the alias readers use."""
+        unified = haystack.connections[self.connection_alias].get_unified_index()
+        self.content_field_name, mapping = self.build_schema(unified.all_searchfields())
+        body = copy.deepcopy(self.DEFAULT_SETTINGS)
+        if building:
+            body["settings"]["index"]["refresh_interval"] = "-1"  # refreshed once, when swapped in
+        body["mappings"] = {"properties": mapping}
+        if alias:
+            body["aliases"] = {self.index_name: {}}
+        return body
+
+    def setup(self):
+        """Create the first generation (`<name>_g0`, behind the alias) if the index does not exist, then
+        haystack's own setup (mapping check). A fixed name: processes starting at once create it once."""
+        if not self.conn.indices.exists(index=self.index_name):
+            self.conn.indices.create(index=f"{self.index_name}_g0", body=self._index_body(alias=True), ignore=400)
+        if not self.conn.indices.exists(index=self.lock_index()):
+            lock_settings = {"number_of_shards": 1, "auto_expand_replicas": "0-all"}
+            self.conn.indices.create(index=self.lock_index(), body={"settings": lock_settings}, ignore=400)
+        super().setup()
+
+    def clear(self, models=None, commit=True):
+        """haystack's clear_index: the engine refuses to delete an alias, so the generations behind it go and
+        the next use creates an empty one. Clearing some models only is haystack's (documents deleted)."""
+        if models is not None:
+            return super().clear(models, commit)
+        for name in self.live_indexes():
+            self.conn.indices.delete(index=name, ignore=404)
+        self.setup_complete = False
+        self.existing_mapping = {}
+        return None
 
     def _ensure_index(self, check=False):
         """Create the index with Gazette's mapping if needed (haystack's setup). `check`: also when this process
@@ -494,19 +659,25 @@ class GazetteElasticsearchBackend(Elasticsearch7SearchBackend):
         return {"index_documents": count, "index_generation": f"{self.index_name}:{uuid}"}
 
     def signatures(self, directory=None):
-        """{article pk: [signature, …]} of every document in the index."""
-        _local_only(directory)
+        """{article pk: [signature, …]} of every document in the live index (or in generation `directory`)."""
         self._ensure_index()
         query = {"query": {"match_all": {}}, "_source": ["article", "sig"]}
-        return signatures_from(scan(self.conn, query=query, index=self.index_name, size=1000))
+        return signatures_from(scan(self.conn, query=query, index=directory or self.index_name, size=1000))
 
-    # Writing (the one index writer only) ---------------------------------------------------------
+    # Writing (the one index writer, and rebuilds) -------------------------------------------------
 
-    def writer(self, directory=None, timeout=None):
-        """A handle on the index for `commit()`. `timeout` (for Whoosh, the wait for the lock) has no use here."""
-        _local_only(directory)
+    def writer(self, directory=None, timeout=None, procs=1):
+        """A handle for `commit()`: on the live index with the writer lock (LockError after `timeout`), or on
+        generation `directory` (a rebuild's, which nobody else writes to). `procs` (Whoosh's) has no use here."""
         self._ensure_index(check=True)
-        return BulkHandle(self.index_name)
+        if directory is not None:
+            return BulkHandle(directory, self)
+        return BulkHandle(self.index_name, self, acquire_lock(self.conn, self.lock_index(), timeout))
+
+    def hold_lock(self, timeout=None):
+        """The writer lock, held until `.release()`: a rebuild holds it while it replays and swaps."""
+        self._ensure_index()
+        return acquire_lock(self.conn, self.lock_index(), timeout)
 
     def prepare(self, index, obj):
         """The document of one object, as haystack's `update()` sends it, or None when the SearchIndex skips it."""
@@ -516,16 +687,51 @@ class GazetteElasticsearchBackend(Elasticsearch7SearchBackend):
             return None
         return {key: self._from_python(value) for key, value in doc.items()}
 
-    def commit(self, handle, docs, removals):
-        """Write documents and remove identifiers in one bulk request, then refresh; raises on any failure."""
-        actions = bulk_actions(handle.index, docs, removals)
+    def send(self, index, docs, removals):
+        """One bulk request; raises unless the engine acknowledged every change."""
+        actions = bulk_actions(index, docs, removals)
         if not actions:
             return
         _, errors = bulk(self.conn, actions, raise_on_error=False, stats_only=False)
         failures = bulk_failures(errors)
         if failures:
             raise BulkIndexError(f"{len(failures)} index change(s) failed", failures)
-        self.conn.indices.refresh(index=handle.index)
+
+    def commit(self, handle, docs, removals):
+        """Write documents and remove identifiers, then refresh; raises on any failure. Releases the lock."""
+        try:
+            if docs or removals:
+                self.send(handle.index, docs, removals)
+                self.conn.indices.refresh(index=handle.index)
+        finally:
+            handle.cancel()
+
+    def new_generation(self):
+        """A new, empty concrete index for a rebuild, beside the live one; returns its name."""
+        self._ensure_index()
+        name = f"{self.index_name}_g{time.strftime('%Y%m%d%H%M%S')}{uuid.uuid4().hex[:6]}"
+        self.conn.indices.create(index=name, body=self._index_body(building=True))
+        return name
+
+    def live_indexes(self):
+        """The concrete index(es) the alias points to (the index itself, made before aliases were used)."""
+        if self.conn.indices.exists_alias(name=self.index_name):
+            return sorted(self.conn.indices.get_alias(name=self.index_name))
+        return [self.index_name] if self.conn.indices.exists(index=self.index_name) else []
+
+    def live_dir(self):
+        """The live generation's name (the rebuild command reports it)."""
+        return ",".join(self.live_indexes())
+
+    def swap_in(self, name):
+        """Point the alias at generation `name` and delete the one it replaces, in one atomic request."""
+        self.conn.indices.put_settings(index=name, body={"index": {"refresh_interval": None}})
+        self.conn.indices.refresh(index=name)
+        # Replicas copied before readers arrive, so that any node answers; not a failure if it takes longer.
+        self.conn.cluster.health(index=name, wait_for_status="green", timeout="60s")
+        actions = [{"add": {"index": name, "alias": self.index_name}}]
+        actions += [{"remove_index": {"index": old}} for old in self.live_indexes() if old != name]
+        self.conn.indices.update_aliases(body={"actions": actions})
 
     # haystack's own query path (SearchQuerySet, e.g. in a shell) -----------------------------------
 

@@ -13,23 +13,19 @@ a failure, not a skip: a broken search cluster must not pass as "not configured"
 """
 
 import datetime
-import os
-import uuid
-from contextlib import contextmanager
-from urllib.parse import urlsplit
+import threading
 
 import pytest
 from django.core.management import call_command
+from elasticsearch.helpers import BulkIndexError
 from haystack import connections
 
-from archive.models import Article, Status
-from archive.search import aliases, analysis, indexing, query
-from config.settings import search_connection
+from archive.models import Article, IndexChange, Status
+from archive.search import analysis, elasticsearch, indexing, query
+from archive.search.engine import EngineRequest
 from tests.factories import make_article
+from tests.integration.conftest import LIVE
 from tests.search_seeds import make_seed_articles
-
-SEARCH_URL = os.environ.get("SEARCH_URL", "")
-LIVE = urlsplit(SEARCH_URL).scheme in {"elasticsearch", "elasticsearchs", "opensearch", "opensearchs"}
 
 pytestmark = [
     pytest.mark.skipif(
@@ -38,33 +34,6 @@ pytestmark = [
     ),
     pytest.mark.django_db,
 ]
-
-
-@contextmanager
-def default_engine(info):
-    """Make `info` the site's search connection ("default") for the duration."""
-    original = connections.connections_info["default"]
-    connections.connections_info["default"] = info
-    connections.reload("default")
-    try:
-        yield connections["default"].get_backend()
-    finally:
-        connections.connections_info["default"] = original
-        connections.reload("default")
-
-
-@pytest.fixture
-def engine():
-    info = search_connection(SEARCH_URL)
-    info["INDEX_NAME"] = f"{info['INDEX_NAME']}_test_{uuid.uuid4().hex[:8]}"
-    with default_engine(info) as backend:
-        assert backend.conn.ping(), f"SEARCH_URL={SEARCH_URL} names a search engine that does not answer"
-        aliases.invalidate()
-        try:
-            backend.setup()
-            yield backend
-        finally:
-            backend.conn.indices.delete(index=info["INDEX_NAME"], ignore=404)
 
 
 @pytest.fixture
@@ -124,7 +93,8 @@ def test_engine_tokenizes_like_the_whoosh_index(engine):
 
 
 def test_the_created_index_has_the_mapping_the_backend_builds(engine):
-    mapping = engine.conn.indices.get_mapping(index=engine.index_name)[engine.index_name]["mappings"]["properties"]
+    (mapping,) = engine.conn.indices.get_mapping(index=engine.index_name).values()  # the alias's one index
+    mapping = mapping["mappings"]["properties"]
     assert mapping["sig"] == {"type": "keyword"}
     assert mapping["officials"] == {"type": "keyword", "normalizer": "gazette_lowercase"}
     assert mapping["text_ru"] == {"type": "text", "analyzer": "gazette_ru"}
@@ -173,6 +143,24 @@ def test_exact_diacritics_rank_above_folded(engine):
     indexing.drain()
     assert [h.article for h in search("Hà Nội").hits] == [accented, plain]
     assert [h.article for h in search("Ha Noi").hits] == [plain, accented]
+
+
+def test_words_typed_together_rank_the_articles_that_hold_them_together_and_titles_first(engine):
+    def article(title, body, language="vi"):
+        return make_article(title=title, body=f"<p>{body}</p>", language=language)
+
+    # The scattered words are more frequent and in shorter texts: without the adjacency bonus they rank first.
+    scattered = article("Thu phí", "Chính phủ họp. Chính phủ chỉ đạo. Ví điện tử, ví điện tử.")
+    together = article("Hội nghị trực tuyến", "Các tỉnh triển khai chính phủ điện tử trong năm nay theo kế hoạch dài.")
+    in_title = article("Chính phủ điện tử năm 2024", "Báo cáo tổng kết của các tỉnh về kế hoạch trong năm nay.")
+    apart = article("Cabinet notes", "Prime time. The minister, the minister, the prime cause.", "en")
+    next_to = article("Cabinet meeting", "The prime minister spoke about the budget for the coming year.", "en")
+    indexing.drain()
+    for q in ("chính phủ điện tử", "chinh phu dien tu"):
+        assert [h.article for h in search(q, sort="relevance").hits] == [in_title, together, scattered], q
+    assert [h.article for h in search("prime minister", sort="relevance").hits] == [next_to, apart]
+    # Quotes still require the words together.
+    assert {h.article for h in search('"chính phủ điện tử"').hits} == {in_title, together}
 
 
 def test_facets_are_multi_select_and_each_count_is_what_clicking_it_gives(seeds):
@@ -266,10 +254,67 @@ def test_check_index_finds_and_repairs_what_changed_behind_the_index(seeds):
     assert seeds["binh"].pk in all_ids('"Renamed behind the index"')
 
 
-def test_rebuild_index_refills_the_engine_from_the_database(seeds, engine):
-    call_command("rebuild_index", "--noinput", verbosity=0)
+def test_the_writer_marks_changes_applied_only_once_the_engine_acknowledged_them(seeds, engine):
+    (index,) = engine.live_indexes()
+    engine.conn.indices.put_settings(index=index, body={"index.blocks.write": True})
+    article = make_article(title="Written while the index refuses writes")
+    try:
+        with pytest.raises(BulkIndexError):
+            indexing.apply_pending()
+        assert IndexChange.objects.pending().filter(article_id=article.pk).exists()
+        assert article.pk not in indexing.index_signatures()
+    finally:
+        engine.conn.indices.put_settings(index=index, body={"index.blocks.write": None})
+    indexing.drain(timeout=1)  # the failed step gave the writer lock back
+    assert not IndexChange.objects.pending().exists()
+    assert all_ids('"Written while the index refuses writes"') == {article.pk}
+
+
+def test_a_writer_waits_for_the_lock_and_takes_over_a_dead_holder_s(engine, monkeypatch):
+    held = engine.hold_lock()
+    with pytest.raises(elasticsearch.LockError):
+        engine.writer(timeout=0.3)
+    monkeypatch.setattr(elasticsearch, "LOCK_TTL", 0.0)  # the holder is now "silent for too long"
+    taken = engine.writer(timeout=0.3)
+    monkeypatch.undo()
+    held.release()  # the old holder's release does not free the lock it lost
+    with pytest.raises(elasticsearch.LockError):
+        engine.hold_lock(timeout=0.3)
+    taken.cancel()
+    engine.hold_lock(timeout=0.3).release()
+
+
+def test_rebuild_index_swaps_in_a_full_new_index_while_searches_go_on(seeds, engine):
+    before = engine.live_indexes()
+    counts, stop = [], threading.Event()
+
+    def read():
+        backend = connections["default"].get_backend()  # this thread's own client
+        while not stop.is_set():
+            counts.append(backend.find(EngineRequest(parsed=None)).count)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        call_command("rebuild_index", "--noinput", verbosity=0)
+    finally:
+        stop.set()
+        reader.join()
+    assert counts and set(counts) == {5}  # never an empty or partial index
+    after = engine.live_indexes()
+    assert len(after) == 1 and after != before
+    assert not engine.conn.indices.exists(index=before[0])  # the old generation is gone
     assert not indexing.compare()
     health = indexing.health()
     assert health["index_documents"] == 5
     assert health["index_generation"].startswith(engine.index_name + ":")
     assert search("Le Minh Khai").count == 3
+
+
+def test_haystack_s_clear_index_empties_the_engine_and_the_writer_fills_it_again(seeds, engine):
+    call_command("clear_index", interactive=False, verbosity=0)
+    assert search().count == 0
+    assert set(indexing.compare().missing) == {a.pk for a in seeds.values()}
+    call_command("check_index", "--repair", verbosity=0)
+    assert not indexing.compare()
+    assert search().count == 5
