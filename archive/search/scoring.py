@@ -139,9 +139,9 @@ class Scorer:
         pairs = np.zeros(self.size, dtype=np.int32)
         score = np.zeros(self.size, dtype=np.float32)
         for run in runs:
-            if deadline is not None and time.monotonic() > deadline:
-                return None, None
             for first, second in dict.fromkeys(pairwise(run)):
+                if deadline is not None and time.monotonic() > deadline:
+                    return None, None
                 for field, boost in ADJACENT_BOOST.items():
                     ids, values = self.phrase(field, (first, second), within, own=True)
                     if field == "text":
