@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import (
     Article,
     ArticleSlug,
+    Capture,
     Delivery,
     Official,
     OfficialAlias,
@@ -20,6 +21,18 @@ class ArticleInline(admin.StackedInline):
     extra = 0
     fields = ["language", "title", "status", "published", "needs_review"]
     show_change_link = True
+
+
+class CaptureInline(admin.TabularInline):
+    """Where and when the article's page was captured, when it came from a web archive: read only."""
+
+    model = Capture
+    extra = 0
+    fields = readonly_fields = ["target_uri", "captured", "record_id", "payload_digest"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Story)
@@ -39,6 +52,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["content_hash", "created", "updated"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["publish", "unpublish", "confirm_reviewed"]
+    inlines = [CaptureInline]
     fieldsets = [
         (None, {"fields": ["story", "language", "title", "slug", "status", "published"]}),
         (_("Review"), {"fields": ["needs_review", "review_notes"]}),

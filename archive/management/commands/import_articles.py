@@ -1,4 +1,5 @@
-"""Import articles from files, folders, zips and JSON Lines. See DESIGN "Stable interface"."""
+"""Import articles from files, folders, zips, JSON Lines and web archives (WARC, WACZ). See DESIGN "Stable
+interface"."""
 
 import sys
 import time
@@ -60,7 +61,10 @@ REBUILD_FROM = 2000  # articles imported: below this, applying them one by one i
 
 
 class Command(BaseCommand):
-    help = "Import articles (.txt, .md, .html, .zip, .jsonl files or folders). Exit 0: all ok; 1: some failed."
+    help = (
+        "Import articles (.txt, .md, .html, .zip, .jsonl, .warc, .warc.gz, .wacz files or folders). "
+        "Exit 0: all ok (pages that are not articles are skipped); 1: some failed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
@@ -103,7 +107,8 @@ class Command(BaseCommand):
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(
             f"{prefix}{total} articles: {counts['created']} created, {counts['updated']} updated, "
-            f"{counts['duplicate']} duplicates, {counts['failed']} failed; {review} need review "
+            f"{counts['duplicate']} duplicates, {counts['failed']} failed, {counts['skipped']} skipped; "
+            f"{review} need review "
             f"({total / max(elapsed, 1e-6):,.0f} docs/s: {elapsed:.1f} s to import, {indexed:.1f} s to index)"
         )
         if counts["failed"]:
@@ -131,8 +136,8 @@ class Command(BaseCommand):
             bar.stream.write("\r\033[K")
         for warning in outcome.warnings:
             self.stderr.write(f"warning: {outcome.name}: {warning}")
-        if outcome.status == "failed":
-            self.stdout.write(f"failed: {outcome.name}: {outcome.reason}")
+        if outcome.status in {"failed", "skipped"}:
+            self.stdout.write(f"{outcome.status}: {outcome.name}: {outcome.reason}")
             return
         line = f"{outcome.status}: {outcome.name} → [{outcome.language}] {outcome.published} {outcome.title}"
         if outcome.article_id:
