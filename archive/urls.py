@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", search_views.search, name="search"),
     path("api/search/", search_views.api_search, name="api_search"),
+    path("api/search.csv", search_views.search_csv, name="search_csv"),
     path("articles/<slug:slug>/", views.article, name="article"),
     path("stories/<int:pk>/", views.story, name="story"),
     path("stories/<int:pk>/compare/", views.compare, name="compare"),

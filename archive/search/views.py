@@ -2,18 +2,18 @@
 
 import time
 
-from django.http import JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
 from archive.pagecache import cached_page
-from archive.search import query
+from archive.search import export, query
 
 
 @cached_page
 def search(request):
     result = query.run(request.GET)
-    context = {"result": result, "q": result.q, "base_path": request.path}
+    context = {"result": result, "q": result.q, "base_path": request.path, "csv_limit": export.MAX_ROWS}
     return render(request, "archive/search.html", context)
 
 
@@ -22,6 +22,7 @@ def api_search(request):
     body = as_json(query.run(request.GET), request)
     elapsed_ms = (time.perf_counter() - started) * 1000
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response["Link"] = f'<{body["csv"]}>; rel="alternate"; type="text/csv"'
     # The search's own time, for benchmarks and browser dev tools (W3C Server Timing).
     response["Server-Timing"] = f"search;dur={elapsed_ms:.1f}"
     return response
@@ -59,4 +60,18 @@ def as_json(result, request):
         },
         "suggestion": result.suggestion,
         "notices": [str(n) for n in result.notices],
+        "csv": request.build_absolute_uri(export.url(result)),
     }
+
+
+def search_csv(request):
+    """The search's articles as CSV, one row each (archive/search/export.py)."""
+    found = export.prepare(request.GET)
+    response = StreamingHttpResponse(
+        export.lines(found, request.build_absolute_uri), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="gazette-search.csv"'
+    response["X-Result-Count"] = str(found.count)
+    response["X-Export-Limit"] = str(export.MAX_ROWS)
+    response["X-Export-Truncated"] = "true" if found.truncated else "false"
+    return response
