@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/search/", search_views.api_search, name="api_search"),
     path("api/search.csv", search_views.search_csv, name="search_csv"),
     path("articles/<slug:slug>/", views.article, name="article"),
+    path("articles/<slug:slug>/cite/<str:style>", views.cite, name="cite"),
     path("stories/<int:pk>/", views.story, name="story"),
     path("stories/<int:pk>/compare/", views.compare, name="compare"),
     path("officials/", views.official_list, name="official_list"),
