@@ -12,6 +12,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("api/search/", search_views.api_search, name="api_search"),
     path("api/search.csv", search_views.search_csv, name="search_csv"),
+    path("api/openapi.json", views.openapi_document, name="openapi"),
     path("articles/<slug:slug>/", views.article, name="article"),
     path("articles/<slug:slug>/cite/<str:style>", views.cite, name="cite"),
     path("stories/<int:pk>/", views.story, name="story"),

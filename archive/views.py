@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
 
-from archive import citations
+from archive import citations, openapi
 from archive.models import Article, Language, Official, Status, Story, Topic
 from archive.pagecache import cached_page
 from archive.search import indexing, query
@@ -165,6 +165,11 @@ def article(request, slug):
 
 def _reference(request, obj, officials, topics):
     return citations.reference(obj, request.build_absolute_uri(obj.get_absolute_url()), officials, topics)
+
+
+def openapi_document(request):
+    """The OpenAPI 3.1 description of the API, the CSV export, the feeds and the citations."""
+    return JsonResponse(openapi.document(request.build_absolute_uri("/")), json_dumps_params={"ensure_ascii": False})
 
 
 def cite(request, slug, style):
