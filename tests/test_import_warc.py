@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import json
 import re
 
 import pytest
@@ -247,3 +248,26 @@ def test_admin_upload_accepts_a_wacz(client, whoosh_index):
     assert response.status_code == 200
     assert html.count('class="result-created"') == 5
     assert Capture.objects.count() == 5
+
+
+def test_export_and_import_keep_the_captures(tmp_path, whoosh_index):
+    warc = warcs.Warc()
+    original = warc.response("https://moha.example.gov/news/decree-on-units", warcs.page(ARTICLE))
+    warc.revisit("https://moha.example.gov/news/decree-on-units", original)
+    run(write(tmp_path, "crawl.warc.gz", warc.bytes()))
+    out = io.StringIO()
+    call_command("export_articles", stdout=out, stderr=io.StringIO())
+    first = out.getvalue()
+    assert len(json.loads(first)["captures"]) == 2
+    Article.objects.all().delete()
+    Story.objects.all().delete()
+
+    code, _, _ = run(write(tmp_path, "dump.jsonl", first.encode("utf-8")))
+
+    assert code == 0
+    again = io.StringIO()
+    call_command("export_articles", stdout=again, stderr=io.StringIO())
+    assert again.getvalue() == first
+    # The same capture imported from the WARC again is still known.
+    code, out, _ = run(write(tmp_path, "crawl.warc.gz", warc.bytes()))
+    assert len(lines(out, "duplicate")) == 2 and Article.objects.count() == 1

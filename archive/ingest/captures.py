@@ -32,7 +32,7 @@ class CaptureLog:
         """Whether a revisit's original is among the articles of `batch` not saved yet."""
         digest = capture.payload_digest
         return bool(digest) and any(
-            getattr(entry, "capture", None) is not None and entry.capture.payload_digest == digest for entry in batch
+            capture.payload_digest == digest for entry in batch for capture in getattr(entry, "captures", ())
         )
 
     def record(self, pairs):

@@ -7,6 +7,7 @@ and symlinks.
 """
 
 import codecs
+import datetime
 import io
 import json
 import re
@@ -44,6 +45,17 @@ class Limits:
         return cls(**getattr(settings, "INGEST_LIMITS", {}))
 
 
+@dataclass(frozen=True)
+class Capture:
+    """Where and when a page was captured, as the WARC record states it."""
+
+    record_id: str  # WARC-Record-ID, e.g. <urn:uuid:…>
+    target_uri: str
+    date: datetime.datetime | None  # WARC-Date
+    payload_digest: str = ""  # WARC-Payload-Digest, e.g. sha1:…
+    revisit_of: str = ""  # a revisit's WARC-Refers-To-Target-URI
+
+
 @dataclass
 class Source:
     """One article as read from its file, before inference."""
@@ -55,7 +67,7 @@ class Source:
     warnings: list = field(default_factory=list)  # told to the editor
     notes: list = field(default_factory=list)  # for the editor to review (the article is flagged)
     verbatim_html: str | None = None  # an exported article's body, stored as it is (see source_from_record)
-    capture: object = None  # warc.Capture: a page from a web archive, where and when it was captured
+    capture: Capture | None = None  # a page from a web archive: where and when it was captured
 
 
 @dataclass
@@ -260,7 +272,7 @@ def too_large(size, limit):
 JSONL_KEYS = {
     "title", "body", "language", "published", "source_url", "source_name", "officials", "topics", "story",
     # Written by export_articles so that a round trip loses nothing:
-    "slug", "lead", "status", "legal_refs", "needs_review", "review_notes", "old_slugs",
+    "slug", "lead", "status", "legal_refs", "needs_review", "review_notes", "old_slugs", "captures",
 }  # fmt: skip
 
 
@@ -399,10 +411,30 @@ def source_from_record(label, record):
         source.fields.pop("title", None)  # a stray <h1> in the body does not override the record
     else:
         source = Source(label, [text_block(p) for p in text_paragraphs(body)])
+    if record.get("captures"):
+        fields["captures"] = _captures(record["captures"])
     source.fields.update(fields)
     if verbatim:
         source.verbatim_html = body
     return source
+
+
+def _captures(value):
+    """An exported article's web-archive captures (export_articles writes them), as Capture records."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) and item.get("record_id") for item in value):
+        raise InputError("captures: expected a list of objects with a record_id")
+    try:
+        return [
+            Capture(
+                record_id=str(item["record_id"]),
+                target_uri=str(item.get("target_uri") or ""),
+                date=datetime.datetime.fromisoformat(item["captured"]) if item.get("captured") else None,
+                payload_digest=str(item.get("payload_digest") or ""),
+            )
+            for item in value
+        ]
+    except (TypeError, ValueError) as error:
+        raise InputError(f"captures: {error}") from None
 
 
 def _clean_json(value):

@@ -79,7 +79,7 @@ class Prepared:
     status: str = ""
     create_only_notes: tuple = ()
     old_slugs: tuple = ()
-    capture: object = None  # warc.Capture of a page from a web archive
+    captures: tuple = ()  # formats.Capture: where the page was captured (a web archive, or an export's record)
 
     @property
     def needs_review(self):
@@ -233,7 +233,7 @@ def prepare(source, gazetteer, today):
         status=status,
         create_only_notes=tuple(create_only),
         old_slugs=tuple(fields.get("old_slugs") or ()),
-        capture=source.capture,
+        captures=tuple(fields.get("captures") or ()) + ((source.capture,) if source.capture else ()),
     )
 
 
@@ -331,7 +331,8 @@ class Importer:
     def _save(self, batch):
         items = [entry for entry in batch if isinstance(entry, Prepared)]
         outcomes = self._save_items(items)
-        self.captures.record([(item.capture, done.article_id) for item, done in zip(items, outcomes, strict=True)])
+        pairs = zip(items, outcomes, strict=True)
+        self.captures.record([(capture, done.article_id) for item, done in pairs for capture in item.captures])
         saved = iter(outcomes)
         return [next(saved) if isinstance(entry, Prepared) else entry for entry in batch]
 

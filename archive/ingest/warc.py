@@ -24,7 +24,7 @@ from warcio.archiveiterator import WARCIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from archive.ingest.decode import DecodeError, decode_report
-from archive.ingest.formats import Failure, InputError, Skipped, check_zip, read_html, too_large
+from archive.ingest.formats import Capture, Failure, InputError, Skipped, check_zip, read_html, too_large
 
 PAGE_RECORDS = {"response", "resource"}
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -37,17 +37,6 @@ LISTING_SEGMENTS = frozenset(
 _INDEX_FILE = re.compile(r"^/?(index|default|home)(\.\w+)?$", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([-\w:.]+)""", re.IGNORECASE)
 _UNREADABLE = (ArchiveLoadFailed, EOFError, zlib.error, ValueError, OSError)
-
-
-@dataclass(frozen=True)
-class Capture:
-    """Where and when a page was captured, as the WARC record states it."""
-
-    record_id: str  # WARC-Record-ID, e.g. <urn:uuid:…>
-    target_uri: str
-    date: datetime.datetime | None  # WARC-Date
-    payload_digest: str = ""  # WARC-Payload-Digest, e.g. sha1:…
-    revisit_of: str = ""  # a revisit's WARC-Refers-To-Target-URI
 
 
 @dataclass
