@@ -40,7 +40,7 @@ def test_footer_links_the_document(client):
 # test server. (Its pytest plugin does not run under this pytest; its strategies do, through Hypothesis.)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_response_conforms_to_the_document(live_server, seeds):
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
