@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from archive.models import Article, Language
+from archive.models import Article, Language, Topic
 from archive.search import aliases, indexing, parse, query
 from archive.search.engine import EngineRequest
 
@@ -103,44 +103,69 @@ def lines(export, absolute_url):
     """The CSV text, line by line: a header, then one row per matching article, at most `export.rows`."""
     writer = csv.writer(_Line())
     yield writer.writerow(COLUMNS)
+    # Plain values, not model instances: building and prefetching thousands of them cost most of the time.
+    head, tail = absolute_url(reverse("archive:article", args=[_SLUG])).split(_SLUG)
     lang = (get_language() or "en")[:2]
+    topics = {topic.pk: topic.name(lang) for topic in Topic.objects.all()}  # a few dozen
     written = 0
     for start in range(0, len(export.ranked), CHUNK):
-        for article in _articles(export, export.ranked[start : start + CHUNK]):
+        for row in _rows(export, export.ranked[start : start + CHUNK], topics):
             if written >= export.rows:
                 return
             written += 1
-            yield writer.writerow(_row(article, absolute_url, lang))
+            row[1] = f"{head}{row[1]}{tail}"
+            yield writer.writerow(row)
 
 
-def _articles(export, representatives):
-    """The matching published articles of these stories, in order: each story's representative, then its
-    other matching variants by language."""
+_SLUG = "article-slug"
+FIELDS = ("pk", "slug", "title", "language", "published", "source_name", "story_id")
+
+
+def _rows(export, representatives, topic_names):
+    """The rows of the matching published articles of these stories, in order: each story's representative,
+    then its other matching variants by language. The URL column holds the slug."""
     story_of = dict(Article.objects.filter(pk__in=representatives).values_list("pk", "story_id"))
     articles = (
         Article.objects.published()
         .filter(story_id__in=set(story_of.values()))
-        .prefetch_related("officials", "topics")
         .order_by("language")
+        .values_list(*FIELDS)
     )
     by_story = {}
     for article in articles:
-        if article.pk in export.matched or article.pk in story_of:
-            by_story.setdefault(article.story_id, []).append(article)
+        if article[0] in export.matched or article[0] in story_of:
+            by_story.setdefault(article[6], []).append(article)
+    ids = [article[0] for group in by_story.values() for article in group]
+    officials, topics = _tags(ids, topic_names)
     for pk in representatives:
-        group = by_story.get(story_of.get(pk), [])
-        yield from sorted(group, key=lambda article: article.pk != pk)
+        for article in sorted(by_story.get(story_of.get(pk), []), key=lambda article: article[0] != pk):
+            article_id, slug, title, language, published, source, story = article
+            yield [
+                article_id,
+                slug,
+                guard(title),
+                language,
+                published.isoformat(),
+                guard(source),
+                guard("; ".join(officials.get(article_id, []))),
+                guard("; ".join(topics.get(article_id, []))),
+                story,
+            ]
 
 
-def _row(article, absolute_url, lang):
-    return [
-        article.pk,
-        absolute_url(article.get_absolute_url()),
-        guard(article.title),
-        article.language,
-        article.published.isoformat(),
-        guard(article.source_name),
-        guard("; ".join(o.name for o in article.officials.all())),
-        guard("; ".join(t.name(lang) for t in article.topics.all())),
-        article.story_id,
-    ]
+def _tags(ids, topic_names):
+    """{article id: [official names]} and {article id: [topic names]}, one query each."""
+    officials, topics = {}, {}
+    for article_id, name in (
+        Article.officials.through.objects.filter(article_id__in=ids)
+        .order_by("official__name")
+        .values_list("article_id", "official__name")
+    ):
+        officials.setdefault(article_id, []).append(name)
+    for article_id, topic_id in (
+        Article.topics.through.objects.filter(article_id__in=ids)
+        .order_by("topic_id")
+        .values_list("article_id", "topic_id")
+    ):
+        topics.setdefault(article_id, []).append(topic_names[topic_id])
+    return officials, topics
