@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import (
@@ -14,6 +15,13 @@ from archive.models import (
     Subscription,
     Topic,
 )
+from archive.officials import retag
+from archive.officials.admin import retag_and_report
+
+
+def may_publish(request):
+    """Publishing and taking down is its own permission: changing an article's text does not include it."""
+    return request.user.has_perm("archive.publish_article")
 
 
 class ArticleInline(admin.StackedInline):
@@ -21,6 +29,10 @@ class ArticleInline(admin.StackedInline):
     extra = 0
     fields = ["language", "title", "status", "published", "needs_review"]
     show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if may_publish(request) else [*readonly, "status"]
 
 
 class CaptureInline(admin.TabularInline):
@@ -51,7 +63,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["story", "officials", "topics"]
     readonly_fields = ["content_hash", "created", "updated"]
     prepopulated_fields = {"slug": ["title"]}
-    actions = ["publish", "unpublish", "confirm_reviewed"]
+    actions = ["publish", "unpublish", "confirm_reviewed", "retag"]
     inlines = [CaptureInline]
     fieldsets = [
         (None, {"fields": ["story", "language", "title", "slug", "status", "published"]}),
@@ -62,18 +74,36 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Record"), {"fields": ["content_hash", "created", "updated"], "classes": ["collapse"]}),
     ]
 
-    @admin.action(description=_("Publish selected articles"))
+    def has_publish_permission(self, request):
+        return may_publish(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if may_publish(request) else [*readonly, "status"]
+
+    def changelist_view(self, request, extra_context=None):
+        # An action the user may not run is refused outright, rather than treated as "no action selected".
+        name = request.POST.get("action") if request.method == "POST" else None
+        if name and self.get_action(name) and name not in self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish(self, request, queryset):
         self._set_status(request, queryset, Status.PUBLISHED)
 
-    @admin.action(description=_("Unpublish selected articles"))
+    @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Status.DRAFT)
 
-    @admin.action(description=_("Confirm reviewed metadata"))
+    @admin.action(description=_("Confirm reviewed metadata"), permissions=["change"])
     def confirm_reviewed(self, request, queryset):
         count = queryset.filter(needs_review=True).update(needs_review=False, review_notes="")
         self.message_user(request, _("%(count)d article(s) confirmed.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Re-tag selected articles (keeps editors' corrections)"), permissions=["change"])
+    def retag(self, request, queryset):
+        retag_and_report(self, request, queryset)
 
     def get_urls(self):
         from django.urls import path
@@ -116,6 +146,16 @@ class OfficialAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "aliases__name", "aliases__folded"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OfficialAliasInline, RoleInline]
+    actions = ["retag_articles"]
+
+    def save_related(self, request, form, formsets, change):
+        # A new name or alias tags the articles already in the archive that use it.
+        super().save_related(request, form, formsets, change)
+        retag_and_report(self, request, retag.articles_naming([form.instance]))
+
+    @admin.action(description=_("Re-tag articles that may name them"), permissions=["change"])
+    def retag_articles(self, request, queryset):
+        retag_and_report(self, request, retag.articles_naming(list(queryset)))
 
 
 @admin.register(Topic)
@@ -123,6 +163,16 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name_en", "name_ru", "name_vi", "slug"]
     search_fields = ["slug", "name_en", "name_ru", "name_vi"]
     prepopulated_fields = {"slug": ["name_en"]}
+    actions = ["retag_articles"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and any(name.startswith("keywords_") for name in form.changed_data):
+            retag_and_report(self, request, retag.articles_using([obj]))
+
+    @admin.action(description=_("Re-tag articles that may use their phrases"), permissions=["change"])
+    def retag_articles(self, request, queryset):
+        retag_and_report(self, request, retag.articles_using(list(queryset)))
 
 
 # --- E-mail alerts: editors see who follows what; addresses stay in the admin, tokens are never shown. ---------

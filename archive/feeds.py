@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import feedgenerator
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.decorators import method_decorator
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.http import http_date, quote_etag
 from django.utils.text import Truncator
@@ -30,6 +31,7 @@ from archive import pagecache
 from archive.models import Article, Language, Official, Topic
 from archive.sanitize import sanitize_html
 from archive.search import query
+from archive.security import named_port_only
 from archive.text import strip_controls
 
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -205,6 +207,7 @@ class ArticleFeed(Feed):
         self.feed_type = feed_type
 
     # The request: cache per content generation, then answer 304 when the reader already has this version.
+    @method_decorator(named_port_only)
     def __call__(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])

@@ -3,21 +3,20 @@
 Loaded by migration 0002; editors extend it in the admin. Topic phrases match case- and
 diacritic-insensitively on whole words; a trailing `*` makes the last word a prefix
 (Russian inflects: `законопроект*` also matches `законопроектов`). Each official lists the Vietnamese
-name, the Russian spelling used by Russian media, and extra aliases; the ASCII-folded form
-(the usual English spelling) is derived. Role dates are given where they are on record.
+name and extra aliases; the ASCII-folded form (the usual English spelling) and the Cyrillic one
+(Kontsevich's transcription, archive/officials/names.py) are derived. "ru" lists only spellings
+Russian media use besides the transcription. Role dates are given where they are on record.
 """
 
 OFFICIALS = [
     {
         "slug": "pham-minh-chinh",
         "name": "Phạm Minh Chính",
-        "ru": ["Фам Минь Тинь"],
         "roles": [("Prime Minister", "2021-04-05", None)],
     },
     {
         "slug": "nguyen-xuan-phuc",
         "name": "Nguyễn Xuân Phúc",
-        "ru": ["Нгуен Суан Фук"],
         "roles": [
             ("President", "2021-04-05", "2023-01-18"),
             ("Prime Minister", "2016-04-07", "2021-04-05"),
@@ -26,26 +25,22 @@ OFFICIALS = [
     {
         "slug": "nguyen-tan-dung",
         "name": "Nguyễn Tấn Dũng",
-        "ru": ["Нгуен Тан Зунг"],
         "roles": [("Prime Minister", "2006-06-27", "2016-04-07")],
     },
     {
         "slug": "le-minh-khai",
         "name": "Lê Minh Khái",
-        "ru": ["Ле Минь Кхай"],
         "roles": [("Deputy Prime Minister", "2021-04-08", "2024-06-19")],
     },
     {
         "slug": "truong-hoa-binh",
         "name": "Trương Hòa Bình",
-        "ru": ["Чыонг Хоа Бинь"],
         "aliases": ["Trương Hoà Bình"],
         "roles": [("Permanent Deputy Prime Minister", "2016-04-09", "2021-04-08")],
     },
     {
         "slug": "pham-binh-minh",
         "name": "Phạm Bình Minh",
-        "ru": ["Фам Бинь Минь"],
         "roles": [
             ("Permanent Deputy Prime Minister", "2021-04-08", "2023-01-05"),
             ("Deputy Prime Minister", "2013-11-13", "2021-04-08"),
@@ -54,13 +49,11 @@ OFFICIALS = [
     {
         "slug": "vu-duc-dam",
         "name": "Vũ Đức Đam",
-        "ru": ["Ву Дык Дам"],
         "roles": [("Deputy Prime Minister", "2013-11-13", "2023-01-05")],
     },
     {
         "slug": "vuong-dinh-hue",
         "name": "Vương Đình Huệ",
-        "ru": ["Выонг Динь Хюэ"],
         "roles": [
             ("Chairman of the National Assembly", "2021-03-31", "2024-05-02"),
             ("Deputy Prime Minister", "2016-04-09", "2020-02-07"),
@@ -69,56 +62,47 @@ OFFICIALS = [
     {
         "slug": "trinh-dinh-dung",
         "name": "Trịnh Đình Dũng",
-        "ru": ["Чинь Динь Зунг"],
         "roles": [("Deputy Prime Minister", "2016-04-09", "2021-04-08")],
     },
     {
         "slug": "le-van-thanh",
         "name": "Lê Văn Thành",
-        "ru": ["Ле Ван Тхань"],
         "roles": [("Deputy Prime Minister", "2021-04-08", "2023-06-07")],
     },
     {
         "slug": "tran-hong-ha",
         "name": "Trần Hồng Hà",
-        "ru": ["Чан Хонг Ха"],
         "roles": [("Deputy Prime Minister", "2023-01-05", None)],
     },
     {
         "slug": "tran-luu-quang",
         "name": "Trần Lưu Quang",
-        "ru": ["Чан Лыу Куанг"],
         "roles": [("Deputy Prime Minister", "2023-01-05", "2024-12-24")],
     },
     {
         "slug": "nguyen-hoa-binh",
         "name": "Nguyễn Hòa Bình",
-        "ru": ["Нгуен Хоа Бинь"],
         "aliases": ["Nguyễn Hoà Bình"],
         "roles": [("Permanent Deputy Prime Minister", "2024-10-25", None)],
     },
     {
         "slug": "le-thanh-long",
         "name": "Lê Thành Long",
-        "ru": ["Ле Тхань Лонг"],
         "roles": [("Deputy Prime Minister", "2024-06-19", None)],
     },
     {
         "slug": "ho-duc-phoc",
         "name": "Hồ Đức Phớc",
-        "ru": ["Хо Дык Фок"],
         "roles": [("Deputy Prime Minister", "2024-08-26", None)],
     },
     {
         "slug": "bui-thanh-son",
         "name": "Bùi Thanh Sơn",
-        "ru": ["Буй Тхань Шон"],
         "roles": [("Deputy Prime Minister", "2024-08-26", None)],
     },
     {
         "slug": "mai-van-chinh",
         "name": "Mai Văn Chính",
-        "ru": ["Май Ван Тинь"],
         "roles": [("Deputy Prime Minister", "2025-02-19", None)],
     },
     {
@@ -130,26 +114,27 @@ OFFICIALS = [
     {
         "slug": "tran-van-son",
         "name": "Trần Văn Sơn",
-        "ru": ["Чан Ван Шон"],
         "roles": [("Minister, Chairman of the Government Office", "2021-04-08", None)],
     },
     {
         "slug": "mai-tien-dung",
         "name": "Mai Tiến Dũng",
-        "ru": ["Май Тиен Зунг"],
         "roles": [("Minister, Chairman of the Government Office", "2016-04-09", "2021-04-08")],
     },
     {
         "slug": "nguyen-van-nen",
         "name": "Nguyễn Văn Nên",
-        "ru": ["Нгуен Ван Нен"],
         "roles": [("Minister, Chairman of the Government Office", "2013-08-02", "2016-04-09")],
+    },
+    {
+        "slug": "mai-thi-thu-van",
+        "name": "Mai Thị Thu Vân",
+        "roles": [("Deputy Head of the Government Office", None, None)],
     },
     # Named in the Thai Binh administrative-reform seed (provincial leaders).
     {
         "slug": "nguyen-khac-than",
         "name": "Nguyễn Khắc Thận",
-        "ru": ["Нгуен Кхак Тхан"],
         "roles": [("Chairman of the Thai Binh Provincial People's Committee", None, None)],
     },
     {
@@ -161,7 +146,6 @@ OFFICIALS = [
     {
         "slug": "lai-van-hoan",
         "name": "Lại Văn Hoàn",
-        "ru": ["Лай Ван Хоан"],
         "roles": [("Vice Chairman of the Thai Binh Provincial People's Committee", None, None)],
     },
 ]

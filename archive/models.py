@@ -70,6 +70,9 @@ class Article(models.Model):
     content_hash = models.CharField(max_length=64, unique=True, help_text=_("SHA-256 of the normalized text."))
     needs_review = models.BooleanField(default=False, help_text=_("Metadata the editor still has to confirm."))
     review_notes = models.TextField(blank=True)
+    # What the gazetteer inferred when the article was last tagged: {"officials": [ids], "topics": [ids]}.
+    # Tags that differ from it are an editor's corrections, which re-tagging keeps (archive/officials/retag.py).
+    auto_tags = models.JSONField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -85,6 +88,7 @@ class Article(models.Model):
             models.Index(fields=["source_url"], name="article_source_url_idx"),
             models.Index(fields=["needs_review"], name="article_needs_review_idx"),
         ]
+        permissions = [("publish_article", _("Can publish and unpublish articles"))]
 
     def __str__(self):
         return f"{self.title} ({self.language})"
@@ -168,8 +172,32 @@ class Official(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.add_derived_aliases()
+
     def get_absolute_url(self):
         return reverse("archive:official", args=[self.slug])
+
+    def add_derived_aliases(self):
+        """The unaccented and the Cyrillic (Kontsevich) spellings, so that nobody has to type them."""
+        from archive.officials.names import derived_aliases
+
+        for name, language in derived_aliases(self.name):
+            OfficialAlias.objects.get_or_create(official=self, name=name, defaults={"language": language})
+
+    def role_timeline(self):
+        """Role phrases seen in the archive's articles, each with the first and last date it was seen."""
+        rows = (
+            self.role_mentions.filter(article__status=Status.PUBLISHED)
+            .exclude(role="")
+            .values("role", "language")
+            .annotate(
+                first=models.Min("published"), last=models.Max("published"), n=models.Count("article", distinct=True)
+            )
+            .order_by("first", "role")
+        )
+        return list(rows)
 
 
 class OfficialAlias(models.Model):
@@ -212,6 +240,76 @@ class Role(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class CandidateStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class OfficialCandidateQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=CandidateStatus.PENDING)
+
+    def by_frequency(self):
+        return self.annotate(n_articles=models.Count("mentions__article", distinct=True)).order_by(
+            "-n_articles", "name"
+        )
+
+
+class OfficialCandidate(models.Model):
+    """A person introduced by a role title whom the gazetteer does not know yet. Never shown publicly:
+    an editor confirms them (they become an Official), merges them into one, or rejects them."""
+
+    key = models.CharField(max_length=200, unique=True, help_text=_("The name's cross-script key."))
+    name = models.CharField(max_length=200, help_text=_("Best spelling seen: Vietnamese with diacritics first."))
+    spellings = models.JSONField(default=dict, blank=True, help_text=_("Spellings seen, by script."))
+    status = models.CharField(max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.PENDING)
+    official = models.ForeignKey(
+        Official, null=True, blank=True, on_delete=models.SET_NULL, related_name="candidates",
+        help_text=_("The official it was confirmed as or merged into."),
+    )  # fmt: skip
+    note = models.CharField(max_length=500, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = OfficialCandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status"], name="candidate_status_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def all_spellings(self):
+        return list(dict.fromkeys([self.name, *(n for names in self.spellings.values() for n in names)]))
+
+
+class RoleMention(models.Model):
+    """A role title and the name it introduces, as one article has them, with the article's date."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="role_mentions")
+    official = models.ForeignKey(
+        Official, null=True, blank=True, on_delete=models.CASCADE, related_name="role_mentions"
+    )
+    candidate = models.ForeignKey(
+        OfficialCandidate, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=300)
+    language = models.CharField(max_length=2, choices=Language.choices)
+    published = models.DateField()
+
+    class Meta:
+        ordering = ["published", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "name", "role"], name="role_mention_once_per_article"),
+        ]
+
+    def __str__(self):
+        return f"{self.role} {self.name}"
 
 
 class TopicQuerySet(models.QuerySet):
@@ -312,6 +410,12 @@ class Subscription(models.Model):
         ordering = ["-created"]
         constraints = [
             models.UniqueConstraint(fields=["email", "query"], name="subscription_one_per_address_and_query"),
+            # One unconfirmed subscription per address: nobody can queue many confirmation mails to one inbox.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(confirmed__isnull=True),
+                name="subscription_one_pending_per_address",
+            ),
         ]
         indexes = [models.Index(fields=["confirmed", "frequency"], name="subscription_due_idx")]
 
@@ -346,3 +450,18 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.article_id} → {self.subscription_id} ({self.status})"
+
+
+class RateCount(models.Model):
+    """How often something happened lately (failed sign-ins, confirmation mails), per key, until `expires`.
+
+    In the database rather than the cache: the cache is bounded and culls entries when full, so page traffic
+    could evict a throttle's counters. archive/ratelimit.py reads and writes these rows.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -61,25 +61,46 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        raw = f"{generation()}|{get_language()}|{request.get_host()}|{request.get_full_path()}"
+        # The scheme too: a page built for https (its absolute links) must not be served over http.
+        raw = f"{generation()}|{get_language()}|{request.scheme}://{request.get_host()}|{request.get_full_path()}"
         key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
         stored = cache.get(key)
         if stored is None:
-            request.rendering_for_cache = True
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming or getattr(response, "is_rendered", True) is False:
+            response = _render_for_cache(view, request, *args, **kwargs)
+            if response.streaming:
                 return response
-            stored = (response.content, response["Content-Type"])
-            cache.set(key, stored, TIMEOUT)
+            if response.status_code == 200:
+                stored = (response.content, response["Content-Type"])
+                cache.set(key, stored, TIMEOUT)
         else:
             response = HttpResponse(stored[0], content_type=stored[1])
-        csrf, nonce = placeholders()
-        # Only inside the attributes the site writes: reflected text is escaped, so it cannot hold `="`.
-        body = stored[0].replace(f'value="{csrf}"'.encode(), f'value="{get_token(request)}"'.encode())
-        response.content = body.replace(f'nonce="{nonce}"'.encode(), f'nonce="{request.csp_nonce}"'.encode())
+        response.content = personalize(response.content, request)
         return response
 
     return wrapper
+
+
+def _render_for_cache(view, request, *args, **kwargs):
+    """The view's response, rendered now with placeholders. Only while the view runs: an error page (a 404
+    raised by the view, say) is rendered afterwards, with the reader's own values."""
+    request.rendering_for_cache = True
+    try:
+        response = view(request, *args, **kwargs)
+        if not getattr(response, "is_rendered", True):
+            response.render()
+        return response
+    finally:
+        request.rendering_for_cache = False
+
+
+def personalize(content, request):
+    """The reader's CSRF token and CSP nonce in place of the placeholders, only where the site's own markup puts
+    them: the token in the hidden `csrfmiddlewaretoken` field (a search box that echoes the placeholder stays as
+    typed), the nonce in a `nonce` attribute. Reflected text is escaped, so it cannot hold `="`."""
+    csrf, nonce = placeholders()
+    field = 'name="csrfmiddlewaretoken" value="{}"'
+    content = content.replace(field.format(csrf).encode(), field.format(get_token(request)).encode())
+    return content.replace(f'nonce="{nonce}"'.encode(), f'nonce="{request.csp_nonce}"'.encode())
 
 
 def csrf_placeholder(request):

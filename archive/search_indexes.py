@@ -6,7 +6,7 @@ import json
 from haystack import indexes
 
 from archive.models import Article
-from archive.search.analysis import plain_text
+from archive.search.analysis import TAGS, plain_text
 
 
 def own_text(article):
@@ -87,7 +87,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         own = own_text(obj)
         # Every spelling of a tagged official goes into the folded text only: in `exact` they would give every
         # tagged article the bonus of a spelling it does not use.
-        data.update(text=f"{own}\n{tag_text(obj)}", exact=own, text_en="", text_ru="")
+        data.update(text=f"{own}\n{TAGS}{tag_text(obj)}", exact=own, text_en="", text_ru="")
         if obj.language in ("en", "ru"):
             data[f"text_{obj.language}"] = own
         return data

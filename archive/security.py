@@ -1,20 +1,26 @@
-"""Defences that apply to every request: a cap on the size of request bodies, a Content-Security-Policy with a
-per-request nonce, and a throttle on admin sign-in attempts.
+"""Defences that apply to every request: a cap on the size of request bodies, a gate that reads no upload body
+for anyone but an editor, a Content-Security-Policy with a per-request nonce, and a throttle on admin sign-in
+attempts.
 
 The other protective headers (nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, X-Frame-Options,
 HSTS) come from Django's own SecurityMiddleware and XFrameOptionsMiddleware, configured in settings.
 """
 
-import hashlib
 import logging
 import secrets
+from functools import wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache
+from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden
+from django.http.request import split_domain_port
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from archive import ratelimit
 
 log = logging.getLogger("archive.security")
 
@@ -54,10 +60,35 @@ class RequestSizeMiddleware:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return HttpResponse(_("Invalid Content-Length."), status=400, content_type="text/plain; charset=utf-8")
-        cap = self.upload_cap if request.path.endswith("/archive/article/upload/") else self.cap
+        cap = self.upload_cap if is_upload(request) else self.cap
         if declared > cap:
             return HttpResponse(_("The request is too large."), status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+def is_upload(request):
+    return request.path.endswith("/archive/article/upload/")
+
+
+class UploadGateMiddleware:
+    """Only an editor who may add articles gets an upload's body read: anyone else is answered before the CSRF
+    check or the view parses the form, so a large body is neither read nor spooled to disk.
+
+    Placed after AuthenticationMiddleware (it needs the user) and before any process_view (CSRF reads the form).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST" or not is_upload(request):
+            return self.get_response(request)
+        user = request.user
+        if user.is_active and user.is_staff and user.has_perm("archive.add_article"):
+            return self.get_response(request)
+        if user.is_authenticated:
+            return HttpResponseForbidden(_("You may not upload articles."), content_type="text/plain; charset=utf-8")
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
 
 
 class ContentSecurityPolicyMiddleware:
@@ -71,6 +102,30 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CSP.format(nonce=request.csp_nonce))
         return response
+
+
+def public_host(host):
+    """`host` without a port that neither ALLOWED_HOSTS nor SITE_URL names. Django checks Host against
+    ALLOWED_HOSTS without its port, so the port is the client's to choose."""
+    domain, port = split_domain_port(host)
+    if not port:
+        return host
+    named = {entry.lower() for entry in settings.ALLOWED_HOSTS} | {urlsplit(settings.SITE_URL).netloc.lower()}
+    return host if f"{domain}:{port}" in named else domain
+
+
+def named_port_only(view):
+    """For documents whose absolute URLs others keep (robots.txt, OpenSearch, feeds, the sitemap): a forged
+    port in Host never lands in them."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        header = "HTTP_X_FORWARDED_HOST" if settings.USE_X_FORWARDED_HOST else "HTTP_HOST"
+        if header in request.META:
+            request.META[header] = public_host(request.get_host())
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def csp(request):
@@ -97,25 +152,14 @@ def client_ip(request):
 
 
 def _keys(request, username):
-    # Hash the user name: it is attacker-chosen and cache keys must be short and printable.
-    who = hashlib.sha256(f"{client_ip(request)}\0{(username or '').lower()}".encode()).hexdigest()
-    return f"login-fail:user:{who}", f"login-fail:ip:{client_ip(request)}"
-
-
-def _bump(key, window):
-    if cache.add(key, 1, window):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, window)
-        return 1
+    ip = client_ip(request)
+    return ratelimit.key("login-user", ip, (username or "").lower()), ratelimit.key("login-ip", ip)
 
 
 def login_locked(request, username):
     attempts, ip_attempts, _window = _limits()
     user_key, ip_key = _keys(request, username)
-    return cache.get(user_key, 0) >= attempts or cache.get(ip_key, 0) >= ip_attempts
+    return ratelimit.count(user_key) >= attempts or ratelimit.count(ip_key) >= ip_attempts
 
 
 @receiver(user_login_failed)
@@ -125,15 +169,15 @@ def _record_failed_login(sender, credentials, request=None, **kwargs):
     username = credentials.get("username", "")
     _attempts, _ip_attempts, window = _limits()
     user_key, ip_key = _keys(request, username)
-    count = _bump(user_key, window)
-    _bump(ip_key, window)
+    count = ratelimit.hit(user_key, window)
+    ratelimit.hit(ip_key, window)
     log.warning("failed sign-in for %r from %s (%d in window)", username, client_ip(request), count)
 
 
 @receiver(user_logged_in)
 def _forget_failed_logins(sender, request=None, user=None, **kwargs):
     if request is not None and user is not None:
-        cache.delete(_keys(request, user.get_username())[0])
+        ratelimit.reset(_keys(request, user.get_username())[0])
 
 
 class LoginThrottleMiddleware:

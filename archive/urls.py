@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from archive import views
 from archive.search import views as search_views
+from archive.security import named_port_only
 from archive.sitemaps import SITEMAPS
 
 app_name = "archive"
@@ -25,7 +26,7 @@ urlpatterns = [
     path("archive/", views.archive_index, name="archive_index"),
     path("archive/<int:year>/", views.archive_year, name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.archive_month, name="archive_month"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", named_port_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("i18n/", include("django.conf.urls.i18n")),

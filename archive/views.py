@@ -18,6 +18,7 @@ from archive import citations, openapi
 from archive.models import Article, Language, Official, Status, Story, Topic
 from archive.pagecache import cached_page
 from archive.search import indexing, query
+from archive.security import named_port_only
 
 MORE_LIKE_THIS = 5
 ARCHIVE_PAGE_SIZE = 50
@@ -233,9 +234,8 @@ def official_list(request):
 def official(request, slug):
     obj = get_object_or_404(Official.objects.prefetch_related("roles", "aliases"), slug=slug)
     aliases = sorted({(a.name, a.language) for a in obj.aliases.all() if a.name != obj.name})
-    return _listing(
-        request, "archive/official.html", {"official": [obj.slug]}, official=obj, roles=obj.roles.all(), aliases=aliases
-    )
+    context = {"official": obj, "roles": obj.roles.all(), "aliases": aliases, "timeline": obj.role_timeline()}
+    return _listing(request, "archive/official.html", {"official": [obj.slug]}, **context)
 
 
 @cached_page
@@ -297,12 +297,14 @@ def archive_month(request, year, month):
 
 
 @cache_control(max_age=86400, public=True)
+@named_port_only
 def robots(request):
     sitemap = request.build_absolute_uri(reverse("archive:sitemap"))
     return render(request, "robots.txt", {"sitemap": sitemap}, content_type="text/plain; charset=utf-8")
 
 
 @cache_control(max_age=86400, public=True)
+@named_port_only
 def opensearch(request):
     context = {"root": request.build_absolute_uri("/").rstrip("/")}
     return render(request, "opensearch.xml", context, content_type="application/opensearchdescription+xml")

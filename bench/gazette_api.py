@@ -73,6 +73,22 @@ def timed(run, params):
     return (time.perf_counter() - started) * 1000, result
 
 
+def quality(items, depth=10):
+    """The quality set (bench/quality.py) through `query.run`, as the reader types it (plain words):
+    [{"id", "ms", "count", "top", "variants"}]: the source URLs of the first `depth` hits (one per story),
+    and of the other articles of each hit's story."""
+    from archive.search import query
+
+    out = []
+    for item in items:
+        ms, result = timed(query.run, {"q": [" ".join(item["words"])]})
+        hits = result.hits[:depth]
+        top = [hit.article.source_url for hit in hits]
+        variants = [[v.source_url for v in hit.variants] for hit in hits]
+        out.append({"id": item["id"], "ms": ms, "count": result.count, "top": top, "variants": variants})
+    return out
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("queries", nargs="?")
@@ -112,6 +128,8 @@ def main(argv=None):
         for q in queries:
             ms, result = timed(query.run, params(q))
             out[name].append({"id": q["id"], "ms": ms, "count": result.count, "hits": len(result.hits)})
+    if query_set.get("quality"):
+        out["quality"] = quality(query_set["quality"])
     clear_caches()
     out["browse"] = []
     for combo in combos:

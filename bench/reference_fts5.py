@@ -3,6 +3,9 @@
 `fts(title, body)` with the `unicode61 remove_diacritics 2` tokenizer, rowid = the article's line
 number; `docs(id, language, year, month, source, weekday, day)` holds the facets (the same five as the
 raw Whoosh reference). Everything inserted in one transaction, one commit.
+The tokenizer removes combining diacritics but keeps đ and ё as letters of their own, so both are
+mapped (đ -> d, ё -> е) in the text and in every query: without it `dien tu` would never find `điện
+tử`, and FTS5 could not serve as the quality reference for folded queries.
 Plain search: top 20 by bm25 (`ORDER BY rank`) plus an exact `count(*)`. Faceted: the matches are
 written once to a temporary table, then top 20, the count and five `GROUP BY` counts.
 
@@ -11,11 +14,19 @@ written once to a temporary table, then top 20, the count and five `GROUP BY` co
 
 import argparse
 import json
+import os
 import sqlite3
 import time
 
 from bench.queries import fts5_query
 from bench.reference_whoosh import FACETS, facet_values, load
+
+DEPTH = 10  # results ranked for the quality set
+_LETTERS = str.maketrans({"đ": "d", "Đ": "D", "ё": "е", "Ё": "Е"})  # what remove_diacritics leaves
+
+
+def fts_text(text):
+    return text.translate(_LETTERS)
 
 
 def build(path, articles):
@@ -26,7 +37,10 @@ def build(path, articles):
     db.execute(f"CREATE TABLE docs(id INTEGER PRIMARY KEY, {', '.join(FACETS)}, day TEXT)")
     for number, article in enumerate(articles, 1):
         values = facet_values(article)
-        db.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (number, article["title"], article["body"]))
+        db.execute(
+            "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
+            (number, fts_text(article["title"]), fts_text(article["body"])),
+        )
         db.execute(
             f"INSERT INTO docs VALUES (?, {', '.join('?' for _ in FACETS)}, ?)",
             (number, *(values[name] for name in FACETS), values["date"].isoformat()),
@@ -49,7 +63,7 @@ def _where(q):
 
 def search(db, q, faceted):
     started = time.perf_counter()
-    match = fts5_query(q)
+    match = fts_text(fts5_query(q))
     join, condition, args = _where(q)
     top = db.execute(
         f"SELECT fts.rowid, fts.title FROM fts{join} WHERE fts MATCH ?{condition} ORDER BY fts.rank LIMIT 20",
@@ -66,6 +80,41 @@ def search(db, q, faceted):
     else:
         count = db.execute(f"SELECT count(*) FROM fts{join} WHERE fts MATCH ?{condition}", [match, *args]).fetchone()[0]
     return (time.perf_counter() - started) * 1000, count, len(top)
+
+
+def open_or_build(path, articles):
+    """The FTS5 reference database at `path`: opened when it exists, else built there."""
+    if os.path.exists(path):
+        db = sqlite3.connect(path, isolation_level=None)
+    else:
+        db, _ = build(path, articles)
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS m(id INTEGER PRIMARY KEY)")
+    return db
+
+
+def _ranked(db, match, limit, exclude=()):
+    rows = db.execute("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?", (match, limit + len(exclude)))
+    return [rowid for (rowid,) in rows if rowid not in exclude][:limit]
+
+
+def quality(db, items, urls):
+    """The quality set (bench/quality.py) as AND and as phrase-first: each {"id", "ms", "count", "top"}.
+
+    `ms` is the AND query with count and facets (as `search(faceted=True)`), phrase-first's the phrase
+    query plus the AND fill; `top` holds source URLs (`urls[rowid - 1]`), best first.
+    """
+    out = {"and": [], "phrase_first": []}
+    for item in items:
+        q = {"kind": "and", "words": item["words"], "filters": {}}
+        ms, count, _ = search(db, q, faceted=True)
+        top = _ranked(db, fts_text(fts5_query(q)), DEPTH)
+        out["and"].append({"id": item["id"], "ms": ms, "count": count, "top": [urls[r - 1] for r in top]})
+        started = time.perf_counter()
+        first = _ranked(db, fts_text(fts5_query({**q, "kind": "phrase"})), DEPTH)
+        top = first + _ranked(db, fts_text(fts5_query(q)), DEPTH - len(first), exclude=set(first))
+        ms = (time.perf_counter() - started) * 1000
+        out["phrase_first"].append({"id": item["id"], "ms": ms, "count": count, "top": [urls[r - 1] for r in top]})
+    return out
 
 
 def main(argv=None):
@@ -96,6 +145,8 @@ def main(argv=None):
         for q in queries:
             ms, count, _ = search(db, q, faceted)
             out[name].append({"id": q["id"], "ms": ms, "count": count})
+    if query_set.get("quality"):
+        out["quality"] = quality(db, query_set["quality"], [a.get("source_url", "") for a in articles])
     db.close()
     with open(args.out, "w", encoding="utf-8") as handle:
         json.dump(out, handle)

@@ -12,6 +12,7 @@ column facets (whoosh.sorting.FieldFacet on the sortable columns, counts only).
 import argparse
 import datetime
 import json
+import os
 import time
 
 from whoosh import fields, index, sorting
@@ -83,6 +84,37 @@ def search(searcher, parser, q, faceted):
     return (time.perf_counter() - started) * 1000, count, len(top)
 
 
+def quality(searcher, parser, items, urls, depth=10):
+    """The quality set (bench/quality.py), each as the reader types it (AND of the words), with the five
+    facets counted: [{"id", "ms", "count", "top"}], `top` the source URLs of the first `depth` hits."""
+    out = []
+    for item in items:
+        started = time.perf_counter()
+        results = searcher.search(
+            parser.parse(" ".join(item["words"])),
+            limit=20,
+            groupedby={name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS},
+        )
+        top = [hit["id"] for hit in results][:depth]
+        count = len(results)
+        assert {name: results.groups(name) for name in FACETS}
+        ms = (time.perf_counter() - started) * 1000
+        out.append({"id": item["id"], "ms": ms, "count": count, "top": [urls[int(i) - 1] for i in top]})
+    return out
+
+
+def quality_in(index_dir, articles, items):
+    """`quality` against the index in `index_dir`, built there first when it holds none."""
+    index_dir = str(index_dir)
+    if index.exists_in(index_dir):
+        ix = index.open_dir(index_dir)
+    else:
+        os.makedirs(index_dir, exist_ok=True)
+        ix, _ = build_index(index_dir, articles)
+    with ix.searcher() as searcher:
+        return quality(searcher, QueryParser("content", ix.schema), items, [a.get("source_url", "") for a in articles])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("archive")
@@ -115,6 +147,8 @@ def main(argv=None):
         for q in queries:
             ms, count, _ = search(searcher, qparser, q, faceted)
             out[name].append({"id": q["id"], "ms": ms, "count": count})
+    if query_set.get("quality"):
+        out["quality"] = quality(searcher, qparser, query_set["quality"], [a.get("source_url", "") for a in articles])
     searcher.close()
     with open(args.out, "w", encoding="utf-8") as handle:
         json.dump(out, handle)

@@ -1,4 +1,4 @@
-"""The benchmark's Markdown report: one table per archive size, the five goals, notes.
+"""The benchmark's Markdown report: one table per archive size, the goals, notes, and the quality tables.
 
 Columns: Gazette, raw Whoosh, SQLite FTS5, Gazette ÷ raw Whoosh, Gazette ÷ FTS5, goal. Cells with two
 numbers are `p50 / p95` (milliseconds unless the row says otherwise); ratios divide like by like
@@ -33,6 +33,21 @@ BROWSE_MS = 50.0  # goal 2
 PAGE_MS = 5.0  # goal 4
 WRK_RPS = 300.0  # goal 4
 LAG_MEDIAN_S, LAG_MAX_S = 1.0, 5.0  # goal 5
+PHRASE_PRECISION = 0.95  # goal 6: Vietnamese compounds
+MRR = 0.97  # goal 7: titles
+QUALITY_ENGINES = ("Gazette", "raw Whoosh", "FTS5 AND", "FTS5 phrase-first")
+PP_ROWS = (("diacritics", "with diacritics"), ("folded", "folded"), ("all", "all"))
+MRR_ROWS = (
+    ("vi as written", "vi, with diacritics"),
+    ("vi folded", "vi, folded"),
+    ("en as written", "en, as written"),
+    ("en lowercase", "en, lowercase"),
+    ("ru as written", "ru, as written"),
+    ("ru folded", "ru, folded (ё → е)"),
+    ("all", "all titles"),
+)
+WHOLE = "whole query set (queries + compounds + titles)"
+LATENCY_COLUMNS = ("Gazette, Python API", "Gazette over HTTP, server", "raw Whoosh", "FTS5")
 
 
 def _ms(value):
@@ -139,7 +154,140 @@ def goals(r):
         )
     else:
         out.append((5, lag.get("status", "not measured"), None))
+    return out + quality_goals(r.get("quality"))
+
+
+def _metric(q, engine, kind, group):
+    return (q or {}).get("metrics", {}).get(engine, {}).get(kind, {}).get(group) or {}
+
+
+def _whole(q):
+    """(Gazette's whole-set p95, which Gazette timing, FTS5's whole-set p95)."""
+    whole = (q or {}).get("whole") or {}
+    fts = (whole.get("FTS5") or {}).get("p95")
+    for name in ("Gazette over HTTP, server", "Gazette, Python API"):
+        if (whole.get(name) or {}).get("p95") is not None:
+            return whole[name]["p95"], name, fts
+    return None, None, fts
+
+
+def quality_goals(q):
+    """Goals 6-8 (issue 14): phrase precision@k, MRR@10, whole-set p95 against FTS5's."""
+    if not q:
+        return [(n, "not measured", None) for n in (6, 7, 8)]
+    out = []
+    for number, kind, group, goal, what in (
+        (6, "phrase_precision", "all", PHRASE_PRECISION, "phrase precision@k on the Vietnamese compounds"),
+        (7, "mrr", "all", MRR, "known-item MRR@10 on the titles"),
+    ):
+        mine = _metric(q, "Gazette", kind, group).get("mean")
+        best = max(
+            (v for v in (_metric(q, e, kind, group).get("mean") for e in ("FTS5 AND", "FTS5 phrase-first")) if v),
+            default=None,
+        )
+        if mine is None:
+            out.append((number, "not measured", None))
+            continue
+        text = f"{what} {mine:.3f} (goal ≥ {goal:g}; FTS5's better of AND and phrase-first {_num(best)})"
+        out.append((number, text, mine >= goal))
+    gazette, name, fts = _whole(q)
+    if gazette is None or not fts:
+        out.append((8, "not measured", None))
+    else:
+        ratio = gazette / fts
+        out.append(
+            (
+                8,
+                f"{q.get('whole_label', WHOLE)}, {name} p95 {_ms(gazette)} ms = {_x(ratio)} "
+                f"FTS5's {_ms(fts)} ms (goal ≤ {GOAL_FACTOR:g}×, at 50,000)",
+                ratio <= GOAL_FACTOR,
+            )
+        )
     return out
+
+
+def _first_upper(text):
+    return text[:1].upper() + text[1:]
+
+
+def _num(value):
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _markdown(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def quality_table(q):
+    """Phrase precision@k and MRR@10 per engine, with the goal each decides."""
+    goal_list = quality_goals(q)
+    rows = []
+    for group, label in PP_ROWS:
+        n = max((_metric(q, e, "phrase_precision", group).get("n", 0) for e in QUALITY_ENGINES), default=0)
+        cells = [_num(_metric(q, e, "phrase_precision", group).get("mean")) for e in QUALITY_ENGINES]
+        rows.append(
+            (f"Phrase precision@k, compounds {label} ({n})", *cells, _goal_cell(goal_list, 6) if group == "all" else "")
+        )
+    for group, label in MRR_ROWS:
+        n = max((_metric(q, e, "mrr", group).get("n", 0) for e in QUALITY_ENGINES), default=0)
+        if not n:
+            continue
+        cells = [_num(_metric(q, e, "mrr", group).get("mean")) for e in QUALITY_ENGINES]
+        rows.append((f"MRR@10, {label} ({n})", *cells, _goal_cell(goal_list, 7) if group == "all" else ""))
+    return _markdown(("Quality (queries)", *QUALITY_ENGINES, "Goal"), rows)
+
+
+def latency_table(q):
+    """p50 / p95 ms of the quality set (and the whole query set) per engine, with Gazette ÷ FTS5."""
+    goal_list = quality_goals(q)
+    rows = []
+    groups = [(q.get("latency", {}), "compounds", "Compounds"), (q.get("latency", {}), "titles", "Titles")]
+    for source, key, label in groups:
+        stats = {c: (source.get(c) or {}).get(key) for c in LATENCY_COLUMNS}
+        rows.append(
+            (
+                f"{label}, ms",
+                *(_pair(stats[c]) for c in LATENCY_COLUMNS),
+                _pair_ratio(stats["Gazette, Python API"], stats["FTS5"]),
+                _pair_ratio(stats["Gazette over HTTP, server"], stats["FTS5"]),
+                "",
+            )
+        )
+    whole = q.get("whole") or {}
+    if whole:
+        stats = {c: whole.get(c) for c in LATENCY_COLUMNS}
+        rows.append(
+            (
+                f"{_first_upper(q.get('whole_label', WHOLE))}, ms",
+                *(_pair(stats[c]) for c in LATENCY_COLUMNS),
+                _pair_ratio(stats["Gazette, Python API"], stats["FTS5"]),
+                _pair_ratio(stats["Gazette over HTTP, server"], stats["FTS5"]),
+                _goal_cell(goal_list, 8),
+            )
+        )
+    header = ("p50 / p95", *LATENCY_COLUMNS, "API ÷ FTS5", "HTTP server ÷ FTS5", "Goal")
+    return _markdown(header, rows)
+
+
+def quality_section(q, title=None, with_goals=False):
+    """The quality part of a size's section (or of `bench.quality`'s output)."""
+    out = [f"### {title}" if title else "### Quality: Vietnamese compounds and known-item titles", ""]
+    out += [f"Quality set: {q.get('set', '—')}.", ""]
+    out += [quality_table(q), "", latency_table(q), ""]
+    out.append(
+        "FTS5 times are the AND query with its count and five facets; raw Whoosh's the same with its facets. "
+        "Gazette's hits are one per story."
+    )
+    if q.get("notes"):
+        out += [""] + [f"- {note}" for note in q["notes"]]
+    if with_goals:
+        out.append("")
+        for number, description, ok in quality_goals(q):
+            state = "n/a" if ok is None else ("met" if ok else "NOT met")
+            out.append(f"{number}. {state}: {description}")
+    return "\n".join(out)
 
 
 def _goal_cell(goal_list, number):
@@ -235,9 +383,7 @@ def table(r):
     add(ROWS[18], _hits(api.get("search")), _hits(w.get("plain")), _hits(f.get("plain")))
 
     header = ("Metric", "Gazette", "raw Whoosh", "SQLite FTS5", "Gazette ÷ Whoosh", "Gazette ÷ FTS5", "Goal")
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return "\n".join(lines), goal_list
+    return _markdown(header, rows), goal_list
 
 
 def section(r):
@@ -257,6 +403,8 @@ def section(r):
     for number, description, ok in goal_list:
         state = "n/a" if ok is None else ("met" if ok else "NOT met")
         out.append(f"{number}. {state}: {description}")
+    if r.get("quality"):
+        out += ["", quality_section(r["quality"])]
     notes = r.get("notes", [])
     if notes:
         out += ["", "Notes:", ""] + [f"- {note}" for note in notes]

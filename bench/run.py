@@ -30,7 +30,7 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import quote
 
-from bench import corpus, queries
+from bench import corpus, quality, queries
 from bench.common import PYTHON, ROOT, bench_env, free_port, gazette_env, run_child, summary
 from bench.http import Gunicorn, api_search, get, serve_command, wrk
 from bench.lag import has_indexer, measure_lag
@@ -203,10 +203,15 @@ def _http(env, query_set, api, work, timer, args, result):
         web["warmup_ms"] = _warm_up(port)
         with timer("gazette search over HTTP"):
             errors = 0
-            for name, items in (("search", query_set["queries"]), ("variants", query_set["variants"])):
+            for name, items in (
+                ("search", query_set["queries"]),
+                ("variants", query_set["variants"]),
+                ("quality", query_set.get("quality", [])),
+            ):
                 web[name] = []
                 for q in items:
-                    status, client, server_ms, count = api_search(port, queries.querystring(queries.params(q)))
+                    plain = {"q": [quality.reader_query(q)]} if name == "quality" else queries.params(q)
+                    status, client, server_ms, count = api_search(port, queries.querystring(plain))
                     errors += status != 200
                     web[name].append(
                         {"id": q["id"], "status": status, "client_ms": client, "server_ms": server_ms, "count": count}
@@ -330,9 +335,15 @@ def run_size(size, args, timer_root):
         archive = _archive(size, work, timer, result, args.corpus_dir)
         with timer("query set"):
             query_set = queries.build(archive, args.queries)
+            texts = quality.Archive(archive)
+            query_set["quality"] = quality.build(texts)
+            texts.release()  # what the quality metrics need later is kept, not the texts
         query_path = work / "queries.json"
         query_path.write_text(json.dumps(query_set, ensure_ascii=False), encoding="utf-8")
-        result["query_set"] = queries.describe(query_set) + f"; {len(query_set['variants'])} filtered variants"
+        result["query_set"] = (
+            queries.describe(query_set)
+            + f"; {len(query_set['variants'])} filtered variants; {quality.describe(query_set['quality'])}"
+        )
         data = work / "data"
         env = gazette_env(data)
         _gazette_import(env, archive, work, timer, result)
@@ -362,6 +373,7 @@ def run_size(size, args, timer_root):
         result["api"] = _gazette_api(env, query_path, work, timer, result)
         run_child([PYTHON, "-m", "bench.gazette_api", "--clear-cache"], env=env)
         result["http"] = _http(env, query_set, result["api"], work, timer, args, result)
+        result["quality"] = quality.of_run(texts, query_set["quality"], result)
         _checks(result)
     except Exception as error:
         result["notes"].append(f"the run stopped: {type(error).__name__}: {error}")

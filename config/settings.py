@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before CSRF's process_view reads a form: upload bodies are read for editors only.
+    "archive.security.UploadGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "archive.security.LoginThrottleMiddleware",
@@ -183,6 +185,8 @@ CACHES = {
 
 HAYSTACK_CONNECTIONS = {"default": search_connection(env("SEARCH_URL"))}
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# Per process: term postings read from the Whoosh index into arrays, kept for later searches (MB).
+SEARCH_CACHE_MB = env_int("GAZETTE_SEARCH_CACHE_MB", 96)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -211,6 +215,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Admin sign-in: failures allowed per address and user name, per address, and the window in seconds.
 LOGIN_THROTTLE = {"ATTEMPTS": 5, "IP_ATTEMPTS": 30, "WINDOW": 900}
+# Alert confirmation mail: at most this many per address and per client address in the window (seconds).
+ALERT_THROTTLE = {"PER_ADDRESS": 3, "PER_CLIENT": 20, "WINDOW": 86400}
 
 LOGGING = {
     "version": 1,

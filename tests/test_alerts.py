@@ -38,7 +38,7 @@ def test_subscribing_mails_a_confirmation_link_and_nothing_is_active_before_it_i
     assert "Check your inbox" in response.text
     (message,) = mail.outbox
     assert message.to == ["reader@example.org"]
-    assert "E-Government" in message.subject
+    assert "E-Government" in message.body  # the search is named in the body, never in the subject
     confirm, unsubscribe = links(message)
     assert len(confirm) == 1 and len(unsubscribe) == 1
     subscription = Subscription.objects.get()

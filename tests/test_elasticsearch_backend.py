@@ -11,7 +11,6 @@ import pytest
 from haystack import connections, indexes
 from haystack.exceptions import SkipDocument
 from haystack.query import SearchQuerySet
-from whoosh import query as wq
 
 from archive.models import Article, Official
 from archive.search import analysis, parse
@@ -462,23 +461,21 @@ def _unit(kind, fields, spelled, ref=None):
     return ("unit", kind, frozenset(fields), ref, ("optional", frozenset(spelled)))
 
 
-def _whoosh_leaf(q):
-    if isinstance(q, wq.Phrase):
-        return ("phrase", q.fieldname, tuple(q.words), q.boost)
-    assert isinstance(q, wq.Term), q
-    return ("term", q.fieldname, q.text, q.boost)
+def _plan_leaf(alternative):
+    if len(alternative.words) > 1:
+        return ("phrase", alternative.field, tuple(alternative.words), alternative.boost)
+    return ("term", alternative.field, alternative.words[0], alternative.boost)
 
 
-def _whoosh_unit(required, bonus):
-    alternatives = required.subqueries if isinstance(required, wq.Or) else [required]
+def _plan_unit(plan):
     found, kinds, ref = {}, set(), None
-    for sub in alternatives:
-        shape, field, form, boost = _whoosh_leaf(sub)
+    for alternative in plan.alternatives:
+        shape, field, form, boost = _plan_leaf(alternative)
         if field == "refs":
             ref = (form, boost)
             continue
         kinds.add("phrase" if shape == "phrase" else "word")
-        assert (field, form) not in found, sub  # one condition per field and form
+        assert (field, form) not in found, alternative  # one condition per field and form
         found[(field, form)] = boost
     [kind] = kinds
     if kind == "phrase":
@@ -499,19 +496,26 @@ def _whoosh_unit(required, bonus):
         # Nothing else: `text` holds the folded word and the stems' other halves, no other field is searched.
         assert {form for field, form in found if field == "text"} <= {folded, *(fields[n][0] for n in STEM_FIELDS)}
         assert {field for field, _ in found} == set(fields), found
-    terms = bonus.subqueries if isinstance(bonus, wq.And) else [bonus]
-    spelled = {_whoosh_leaf(t)[1:] for t in terms if _whoosh_leaf(t)[0] == "term"}
-    assert len(spelled) == len(terms), bonus
+    spelled = set(plan.bonus)
+    assert len(spelled) == len(plan.bonus), plan.bonus
     return _unit(kind, [(field, *value) for field, value in fields.items()], spelled, ref)
 
 
-def _whoosh_meaning(q):
-    """What a Whoosh query (parse.positive_query or parse.excluded_query) means, in the form above."""
-    if isinstance(q, wq.AndMaybe):  # a word or phrase, and the spelling that adds to its score
-        return _whoosh_unit(q.a, q.b)
-    if isinstance(q, wq.And | wq.Or):
-        return ("all" if isinstance(q, wq.And) else "any", _bag(_whoosh_meaning(s) for s in q.subqueries))
-    return _whoosh_leaf(q)
+def _plan_clause(plans):
+    """What parse.clause_plans means: a word or phrase (a plan with the spelling bonus) or an official's tag or
+    other spelling (a plan of one alternative), any of them."""
+    meanings = [_plan_unit(plan) if plan.bonus else _plan_leaf(plan.alternatives[0]) for plan in plans]
+    return meanings[0] if len(meanings) == 1 else ("any", _bag(meanings))
+
+
+def _plan_meaning(parsed, aliases):
+    """What the required clauses of a parsed query mean, in the form above."""
+    clauses = [_plan_clause(parse.clause_plans(clause, aliases)) for clause in parsed.required]
+    return clauses[0] if len(clauses) == 1 else ("all", _bag(clauses))
+
+
+def _excluded_meaning(parsed):
+    return ("any", _bag(_plan_unit(parse.unit_plan(unit)) for unit in parsed.excluded))
 
 
 def _form(field, word):
@@ -589,16 +593,14 @@ def _es_all(clauses):
         'Documents Кхай hà hà -reforms -"draft law"',
     ],
 )
-def test_the_engine_query_means_what_the_whoosh_query_means(q):
+def test_the_engine_query_means_what_the_plan_means(q):
     parsed = parse.expand_aliases(parse.parse(q), TABLE)
     query = es.find_body(EngineRequest(parsed=parsed, aliases=TABLE), ["archive.article"])["query"]["bool"]
-    whoosh = _whoosh_meaning(parse.positive_query(parsed, TABLE))
-    assert _es_all(query["must"]) == whoosh
-    excluded = parse.excluded_query(parsed)
-    if excluded is None:
+    assert _es_all(query["must"]) == _plan_meaning(parsed, TABLE)
+    if not parsed.excluded:
         assert "must_not" not in query
     else:
-        assert ("any", _bag(_es_meaning(c) for c in query["must_not"])) == _whoosh_meaning(excluded)
+        assert ("any", _bag(_es_meaning(c) for c in query["must_not"])) == _excluded_meaning(parsed)
 
 
 def test_meanings_tell_the_stem_fields_the_spelling_and_phrases_apart():
@@ -606,11 +608,11 @@ def test_meanings_tell_the_stem_fields_the_spelling_and_phrases_apart():
     [documents] = parse.parse("Documents").required
     fields = [("text", "documents", 1.0), ("title", "documents", 2.0), ("text_en", "document", 1.0)]
     meaning = _unit("word", [*fields, ("text_ru", "documents", 1.0)], [("exact", "documents", 1.5)])
-    assert _whoosh_meaning(parse.clause_query(documents, TABLE)) == meaning
+    assert _plan_clause(parse.clause_plans(documents, TABLE)) == meaning
     assert _es_meaning(es.clause_query(documents, TABLE)) == meaning
     [russian] = parse.parse("документов").required
     [whoosh_fields, es_fields] = [
-        _whoosh_meaning(parse.clause_query(russian, TABLE))[2],
+        _plan_clause(parse.clause_plans(russian, TABLE))[2],
         _es_meaning(es.clause_query(russian, TABLE))[2],
     ]
     assert whoosh_fields == es_fields
@@ -618,12 +620,12 @@ def test_meanings_tell_the_stem_fields_the_spelling_and_phrases_apart():
     [chinh_phu] = parse.parse('"Chính phủ"').required
     fields = [("text", ("chinh", "phu"), 1.0), ("title", ("chinh", "phu"), 2.0)]
     meaning = _unit("phrase", fields, [("exact", "chính", 3.0), ("exact", "phủ", 3.0)])
-    assert _whoosh_meaning(parse.clause_query(chinh_phu, TABLE)) == meaning
+    assert _plan_clause(parse.clause_plans(chinh_phu, TABLE)) == meaning
     assert _es_meaning(es.clause_query(chinh_phu, TABLE)) == meaning
     # A stem field dropped would not mean the same; the spelling made required is no word or phrase at all.
     dropped = es.clause_query(documents, TABLE)
     dropped["bool"]["must"][0]["bool"]["should"].pop()
-    assert _es_meaning(dropped) != _whoosh_meaning(parse.clause_query(documents, TABLE))
+    assert _es_meaning(dropped) != _plan_clause(parse.clause_plans(documents, TABLE))
     required = es.clause_query(chinh_phu, TABLE)
     required["bool"]["minimum_should_match"] = 1
     with pytest.raises(AssertionError):

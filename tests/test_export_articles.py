@@ -54,7 +54,7 @@ def test_output_file_option(whoosh_index, tmp_path):
     assert export("-o", str(target)) == ""
     lines = target.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 5
-    assert json.loads(lines[0])["officials"] == ["Lê Minh Khái"]
+    assert json.loads(lines[0])["officials"] == ["Lê Minh Khái", "Mai Thị Thu Vân"]
 
 
 def test_round_trip_keeps_what_editors_wrote_removed_and_renamed(whoosh_index, tmp_path):

@@ -1,8 +1,11 @@
 """Officials: the index, and a page per official with roles, aliases, faceted articles and feeds."""
 
 import datetime
+import io
+import json
 
 import pytest
+from django.core.management import call_command
 
 from archive.models import Official, Status
 from tests.factories import make_article, make_story
@@ -123,3 +126,24 @@ def test_a_filtered_official_page_offers_the_feed_of_what_it_shows(client, khai_
     assert 'name="params" value="official=le-minh-khai&amp;language=vi"' in follow
     entries = client.get("/feeds/officials/le-minh-khai.rss", {"language": "vi"}).text
     assert vi.title in entries and ru.title not in entries
+
+
+def test_official_page_shows_the_titles_articles_gave_him_with_dates(client, whoosh_index, tmp_path):
+    path = tmp_path / "inspector.jsonl"
+    path.write_text(
+        json.dumps(
+            {
+                "title": "Thanh tra Chính phủ công bố kết luận",
+                "body": "Tổng Thanh tra Chính phủ Lê Minh Khái ký kết luận thanh tra.",
+                "language": "vi",
+                "published": "2017-03-02",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    call_command("import_articles", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    html = client.get("/officials/le-minh-khai/").text
+    assert '<span lang="vi">Tổng Thanh tra Chính phủ</span>' in html
+    assert '<time datetime="2017-03-02">' in html
+    assert "Deputy Prime Minister" in html  # the roles on record stay

@@ -126,7 +126,7 @@ def test_search_page_offers_an_email_alert_on_the_same_search_outside_the_search
     )
     assert response.status_code == 200
     assert Subscription.objects.get().query == "q=reform&topic=administrative-reform"
-    assert "“reform”; Topic: Administrative reform" in mail.outbox[0].subject
+    assert "“reform”; Topic: Administrative reform" in mail.outbox[0].body  # the body names it, not the subject
 
 
 def test_a_search_of_everything_is_followed_as_all_articles(client, seeds):

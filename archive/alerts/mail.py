@@ -20,8 +20,12 @@ def unsubscribe_url(subscription):
     return absolute(reverse("archive:alert_unsubscribe", args=[tokens.unsubscribe_token(subscription)]))
 
 
+SEARCH_TEXT_LIMIT = 100
+
+
 def _one_line(text, limit=200):
-    return " ".join(strip_controls(text).split())[:limit]
+    text = " ".join(strip_controls(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _message(subscription, template, context, connection=None):
@@ -46,6 +50,8 @@ def send_confirmation(subscription, frequency, followed):
     confirm_path = reverse("archive:alert_confirm", args=[tokens.confirm_token(subscription, frequency)])
     context = {
         "followed": followed,
+        # Whoever asks chooses this text: it is quoted as data in the body, shortened, and kept out of the subject.
+        "search_text": _one_line(followed.label, SEARCH_TEXT_LIMIT),
         "followed_url": absolute(followed.path),
         "confirm_url": absolute(confirm_path),
         "frequency": Frequency(frequency),

@@ -20,7 +20,7 @@ from django.db.models import Min, Q
 from django.http import QueryDict
 from django.utils import timezone, translation
 
-from archive.alerts import mail, subscriptions, tokens
+from archive.alerts import mail, subscriptions
 from archive.models import Article, Delivery, DeliveryStatus, Frequency, Subscription
 from archive.search import indexing, query
 
@@ -101,8 +101,7 @@ def new_articles(subscription):
 def send_due(now=None, connection=None):
     now = now or timezone.now()
     report = Report()
-    expired = now - timezone.timedelta(seconds=tokens.CONFIRM_MAX_AGE)
-    report.purged, _ = Subscription.objects.filter(confirmed__isnull=True, created__lt=expired).delete()
+    report.purged = subscriptions.purge_unconfirmed(now)
     connection = connection or django_mail.get_connection()
     for subscription in candidates(now):
         report.checked += 1

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from archive.alerts import mail, subscriptions, tokens
 from archive.alerts.forms import SubscribeForm
 from archive.models import Frequency, Subscription
+from archive.security import client_ip
 
 
 @require_POST
@@ -16,7 +17,11 @@ def subscribe(request):
     if not form.is_valid():
         return render(request, "archive/alerts/subscribe.html", {"form": form}, status=400)
     data = form.cleaned_data
-    subscriptions.request(data["email"], data["followed"], data["frequency"], (get_language() or "en")[:2])
+    language = (get_language() or "en")[:2]
+    try:
+        subscriptions.request(data["email"], data["followed"], data["frequency"], language, client_ip(request))
+    except subscriptions.TooManyRequests:
+        return render(request, "archive/alerts/too_many.html", status=429)
     # The same answer whether the address was new, pending or confirmed: nobody learns who subscribes to what.
     return render(request, "archive/alerts/pending.html", {"email": data["email"], "followed": data["followed"]})
 

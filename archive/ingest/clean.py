@@ -2,13 +2,17 @@
 
 What counts as chrome comes from real copies of government news pages: the portal's tagline, the
 "Comment (0)" widget, template placeholders such as "{keywords}", "No data", lists of unrelated
-headlines after the article, photo captions, video file names, empty "Source" lines and bylines.
+headlines after the article, image placeholders ("<headline>, изображение 2"), video file names, empty
+"Source" lines and bylines. Photo captions are article text (they name who is in the picture): they are
+kept as <figure><figcaption>, with the image before them when there is one.
 A "Source:/Nguồn:/Источник:" line that names a URL or an outlet is kept as metadata, not as text.
 """
 
 import re
 from dataclasses import dataclass, field
+from html import escape
 
+from archive.ingest.html import Block
 from archive.text import fold_key
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
@@ -35,6 +39,9 @@ _MARKED_CAPTION = re.compile(
     r"|([—–-]\s*[A-Z][A-Za-z/]*\s+(Photo|Ảnh)\b)|(^(Photo|Ảnh|Фото)\s*:)|(\((Photo|Ảnh|Фото)\s*:[^)]*\)\.?$)",
     re.IGNORECASE,
 )
+# The headline repeated as an image's alternative text, numbered: "…, изображение 2", "…, рисунок 3".
+_IMAGE_PLACEHOLDER = re.compile(r",\s*(изображение|рисунок|фото|photo|image|ảnh|hình)\s*\d+\.?$", re.IGNORECASE)
+_CAPTION_MARK = re.compile(r"(?<=\s)\|\s*$")  # linear: no run of spaces is tried twice
 # Unmarked captions name who did what in the picture: one short sentence around one of these verbs.
 _CAPTION_VERBS = re.compile(
     r"\b(attend(s|ed|ing)?|speak(s|ing)?|chair(s|ed)?|present(s|ed)|award(s|ed)|deliver(s|ed)|pose(s|d)?"
@@ -42,7 +49,8 @@ _CAPTION_VERBS = re.compile(
     r"|присвоил[аи]?|вручил[аи]?|вручает|председательствует|посетил[аи]?)\b",
     re.IGNORECASE,
 )
-_AGENCY_SIGNOFF = re.compile(r"\s+[—–]\s*([A-Z][A-Z/]{1,12})\s*$")
+# Starts only where a run of spaces starts, and never gives spaces back: a long run stays linear.
+_AGENCY_SIGNOFF = re.compile(r"(?<!\s)\s++[—–]\s*+([A-Z][A-Z/]{1,12})\s*+$")
 
 
 @dataclass
@@ -117,7 +125,10 @@ def clean(blocks, *, has_title=False):
                 result.headline = kept.pop().text  # the line above a byline is the headline
             continue
         if is_caption(text, first=not kept):
-            result.dropped.append(text)
+            if _IMAGE_PLACEHOLDER.search(text):
+                result.dropped.append(text)
+            else:
+                kept.append(_figure(text, kept))
             continue
         kept.append(block)
     if kept and kept[-1].tag == "p" and (signoff := _AGENCY_SIGNOFF.search(kept[-1].text)):
@@ -125,10 +136,25 @@ def clean(blocks, *, has_title=False):
         agency = signoff.group(1)
         result.source_name = result.source_name or agency
         kept[-1] = type(last)(last.tag, _AGENCY_SIGNOFF.sub("", last.html), _AGENCY_SIGNOFF.sub("", last.text))
-    if not has_title and not result.headline and len(kept) > 1 and _looks_like_headline(kept[0].text):
+    if (
+        not has_title
+        and not result.headline
+        and len(kept) > 1
+        and kept[0].tag == "p"
+        and _looks_like_headline(kept[0].text)
+    ):
         result.headline = kept.pop(0).text
     result.blocks = kept
     return result
+
+
+def _figure(caption, kept):
+    """A caption as a figure; an image-only paragraph just before it becomes the figure's image."""
+    text = _CAPTION_MARK.sub("", caption).strip()
+    image = ""
+    if kept and kept[-1].tag == "p" and not kept[-1].text.strip() and "<img" in kept[-1].html:
+        image = kept.pop().html
+    return Block("figure", f"<figure>{image}<figcaption>{escape(text, quote=False)}</figcaption></figure>", text)
 
 
 def _byline(text):

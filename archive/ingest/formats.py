@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 
+from archive.ingest import budget
 from archive.ingest.decode import DecodeError, decode_report
 from archive.ingest.html import Block, parse_html, text_block
 from archive.text import fold_key, nfc, strip_controls
@@ -39,6 +40,7 @@ class Limits:
     zip_entries: int = 2000
     zip_bytes: int = 200 * MB  # uncompressed, all entries
     zip_ratio: int = 100  # uncompressed / compressed, per entry
+    file_seconds: float = 30.0  # to read and prepare one article file, or one JSON line
 
     @classmethod
     def from_settings(cls):
@@ -68,6 +70,7 @@ class Source:
     notes: list = field(default_factory=list)  # for the editor to review (the article is flagged)
     verbatim_html: str | None = None  # an exported article's body, stored as it is (see source_from_record)
     capture: Capture | None = None  # a page from a web archive: where and when it was captured
+    deadline: float = float("inf")  # when its processing must be over (budget.start)
 
 
 @dataclass
@@ -104,7 +107,6 @@ HEADER_KEYS = {
     "topics": "topics", "темы": "topics", "chu de": "topics",
     "story": "story", "сюжет": "story", "su kien": "story",
 }  # fmt: skip
-_HEADER_LINE = re.compile(r"^\s*([^:\n]{1,30}?)\s*:\s*(.*?)\s*$")
 _LIST_FIELDS = {"officials", "topics"}
 
 
@@ -130,10 +132,12 @@ def parse_header(text):
 
 
 def _header_field(line, fields):
-    match = _HEADER_LINE.match(line)
-    if not match or fold_key(match.group(1)) not in HEADER_KEYS:
+    # Split at the first colon rather than with a pattern: a long run of spaces cannot make it slow.
+    key, colon, value = line.partition(":")
+    key, value = key.strip(), value.strip()
+    if not colon or not 0 < len(key) <= 30 or fold_key(key) not in HEADER_KEYS:
         return False
-    name, value = HEADER_KEYS[fold_key(match.group(1))], match.group(2)
+    name = HEADER_KEYS[fold_key(key)]
     if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
         value = value[1:-1].strip()  # YAML-style quoting in Markdown front matter
     if name == "source":
@@ -178,13 +182,16 @@ def read_text(name, text):
     return Source(name, [text_block(p) for p in text_paragraphs(rest)], fields)
 
 
+# Every pattern stops at the next character that could start another match (a bracket, a star), so that each
+# part of a paragraph is scanned a bounded number of times: "[a](" or "*a " repeated stays linear.
 _MD_INLINE = [
-    (re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)"), r'<img src="\2" alt="\1">'),
-    (re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)"), r'<a href="\2">\1</a>'),
+    (re.compile(r"!\[([^\[\]]*)\]\(([^()\s]+)\)"), r'<img src="\2" alt="\1">'),
+    (re.compile(r"\[([^\[\]]+)\]\(([^()\s]+)\)"), r'<a href="\2">\1</a>'),
     (re.compile(r"\*\*(.+?)\*\*"), r"<strong>\1</strong>"),
-    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"<em>\1</em>"),
+    (re.compile(r"(?<![\w*])\*(?![\s*])([^*]+?)(?<!\s)\*(?![\w*])"), r"<em>\1</em>"),
     (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
 ]
+_MD_LINK_TEXT = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 
 
 def _md_inline(text):
@@ -220,9 +227,7 @@ def read_markdown(name, text):
             blocks.append(Block("blockquote", f"<blockquote><p>{_md_inline(text)}</p></blockquote>", text))
         else:
             text = " ".join(line.strip() for line in lines)
-            blocks.append(
-                Block("p", _md_inline(text), re.sub(r"[*`]", "", re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)))
-            )
+            blocks.append(Block("p", _md_inline(text), re.sub(r"[*`]", "", _MD_LINK_TEXT.sub(r"\1", text))))
     return Source(name, blocks, fields)
 
 
@@ -245,6 +250,18 @@ def read_html(name, html, base=None):
 
 def read_document(name, data, limits):
     """One .txt/.md/.html file's bytes to a Source, or a Failure."""
+    deadline = budget.start(limits.file_seconds)
+    try:
+        with budget.until(deadline, limits.file_seconds):
+            source = _read_document(name, data, limits)
+    except budget.OverTime as error:
+        return Failure(name, str(error))
+    if isinstance(source, Source):
+        source.deadline = deadline
+    return source
+
+
+def _read_document(name, data, limits):
     if len(data) > limits.file_bytes:
         return Failure(name, too_large(len(data), limits.file_bytes))
     try:
@@ -253,7 +270,7 @@ def read_document(name, data, limits):
         return Failure(name, str(error))
     text = decoded.text
     kind = TEXT_EXTENSIONS[Path(name).suffix.lower()]
-    if kind == "text" and re.match(r"\s*(<!doctype html|<html[\s>])", text, re.IGNORECASE):
+    if kind == "text" and re.match(r"<!doctype html|<html[\s>]", text.lstrip(), re.IGNORECASE):
         kind = "html"
     source = {"text": read_text, "markdown": read_markdown, "html": read_html}[kind](name, text)
     if not any(block.text or block.tag != "p" for block in source.blocks):
@@ -341,33 +358,48 @@ def read_jsonl(name, handle, limits):
             continue
         if not raw.strip():
             continue
+        deadline = budget.start(limits.file_seconds)
         try:
-            record = json.loads(decode_report(raw, bom=number == 1).text.lstrip("\ufeff"))
-        except DecodeError as error:
-            yield Failure(label, f"invalid JSON line: {error}")
-            continue
-        except ValueError as error:
-            yield Failure(label, f"invalid JSON ({error})")
-            continue
-        if not isinstance(record, dict):
-            yield Failure(label, "a line must be a JSON object")
-            continue
-        try:
-            source = source_from_record(label, record)
-        except InputError as error:
-            yield Failure(label, str(error))
-            continue
-        unknown = sorted(set(record) - JSONL_KEYS - warned)
-        if unknown:
-            warned.update(unknown)
-            source.warnings.append(f"unknown keys ignored: {', '.join(unknown)}")
-        yield source
+            # The result is made inside the time bound and handed out after it: the timer must not run while
+            # the consumer works on the line.
+            with budget.until(deadline, limits.file_seconds):
+                result = _read_line(label, raw, number == 1, warned)
+        except budget.OverTime as error:
+            result = Failure(label, str(error))
+        if isinstance(result, Source):
+            result.deadline = deadline
+        yield result
+
+
+def _read_line(label, raw, first, warned):
+    """One JSON line to a Source, or a Failure."""
+    try:
+        record = json.loads(decode_report(raw, bom=first).text.lstrip("\ufeff"))
+    except DecodeError as error:
+        return Failure(label, f"invalid JSON line: {error}")
+    except ValueError as error:
+        return Failure(label, f"invalid JSON ({error})")
+    except RecursionError:  # json's parser recurses once per level: [[[[…]]]] a few thousand deep
+        return Failure(label, "invalid JSON: nested too deeply")
+    if not isinstance(record, dict):
+        return Failure(label, "a line must be a JSON object")
+    try:
+        source = source_from_record(label, record)
+    except InputError as error:
+        return Failure(label, str(error))
+    unknown = sorted(set(record) - JSONL_KEYS - warned)
+    if unknown:
+        warned.update(unknown)
+        source.warnings.append(f"unknown keys ignored: {', '.join(unknown)}")
+    return source
 
 
 # A real tag, in lower case: wire copy writes company names as "<Texaco Inc>" or "<I.B.M. Corp>".
+# Possessive, and an unquoted value cannot start like a quoted one: each "<p" is looked at once ("<p a='"
+# repeated used to take minutes).
 _HTML_TAG = re.compile(
-    r"</?(p|div|br|h[1-6]|ul|ol|li|a|img|strong|em|b|i|table|blockquote|figure|span)"
-    r"""(\s+[a-z-]+(=("[^"]*"|'[^']*'|[^\s>]+))?)*\s*/?>"""
+    r"</?(?:p|div|br|h[1-6]|ul|ol|li|a|img|strong|em|b|i|table|blockquote|figure|span)"
+    r"""(?:\s++[a-z-]++(?:=(?:"[^"]*+"|'[^']*+'|[^\s>"'=<`]++))?+)*+\s*+/?>"""
 )
 
 
@@ -438,10 +470,12 @@ def _captures(value):
 
 
 def _clean_json(value):
+    # One level only: fields are strings or lists of strings, and deeper values are refused later; recursing
+    # into them would let a deeply nested value overflow the stack.
     if isinstance(value, str):
         return strip_controls(nfc(value))
     if isinstance(value, list):
-        return [_clean_json(v) for v in value]
+        return [strip_controls(nfc(v)) if isinstance(v, str) else v for v in value]
     return value
 
 

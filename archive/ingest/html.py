@@ -239,7 +239,7 @@ def parse_html(html, base=None):
 def _without_site_name(title, meta):
     """'Headline | Vietnam.vn' → 'Headline': a <title> usually carries the site's name too."""
     site = (meta.get("og:site_name") or "").casefold()
-    parts = [part.strip() for part in re.split(r"\s+[|–—-]\s+", title) if part.strip()]
+    parts = [part.strip() for part in re.split(r"(?<!\s)\s++[|–—-]\s+", title) if part.strip()]
     rest = [part for part in parts if part.casefold() != site]
     if site and 0 < len(rest) < len(parts):
         return " - ".join(rest)

@@ -21,7 +21,7 @@ _SCALE = {
     "billion": 9, "миллиард": 9, "миллиарда": 9, "миллиардов": 9, "млрд": 9, "tỷ": 9, "tỉ": 9,
 }  # fmt: skip
 _NOISE = re.compile(
-    r"\d+/\d{4}/[\w-]+|\d+-[A-ZĐ]{2,}/[A-ZĐ]{2,}"  # legal references
+    r"(?<!\d)\d++/\d{4}/[\w-]+|(?<!\d)\d++-[A-ZĐ]{2,}+/[A-ZĐ]{2,}"  # legal references (from a run's start)
     r"|(?<![\d.,])(\d{1,2}/\d{1,2}(/\d{2,4})?|\d{1,2}[.-]\d{1,2}[.-]\d{4})(?![\d.,]\d)"  # dates
     r"|\b(19|20)\d{2}\s*[-–]\s*(19|20)\d{2}\b"  # year ranges
 )

@@ -21,15 +21,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
-from archive.ingest import metadata
+from archive.ingest import budget, metadata
 from archive.ingest.captures import CaptureLog
 from archive.ingest.clean import Cleaned, clean
 from archive.ingest.entities import Gazetteer
-from archive.ingest.formats import Failure, InputError, NotAnArticle, Skipped
+from archive.ingest.formats import Failure, InputError, Limits, NotAnArticle, Skipped
 from archive.ingest.numbers import extract_numbers
 from archive.ingest.stories import Fingerprint, StoryIndex, html_text
 from archive.ingest.warc import Revisit
 from archive.models import Article, ArticleSlug, Language, Status, Story
+from archive.officials import candidates
 from archive.sanitize import sanitize_html
 from archive.search import changes
 from archive.text import fold_key, nfc
@@ -79,6 +80,8 @@ class Prepared:
     status: str = ""
     create_only_notes: tuple = ()
     old_slugs: tuple = ()
+    auto_tags: dict = None  # what the gazetteer inferred, kept for re-tagging (archive/officials/retag.py)
+    mentions: tuple = ()  # role titles with names (archive/officials/candidates.py)
     captures: tuple = ()  # formats.Capture: where the page was captured (a web archive, or an export's record)
 
     @property
@@ -189,8 +192,10 @@ def prepare(source, gazetteer, today):
         if reading.note:
             guessed(reading.note)
 
-    if not {"officials", "topics"} <= explicit:
-        found_officials, found_topics = gazetteer.match(f"{title}\n{text}", language)
+    tags = gazetteer.tag(f"{title}\n{text}", language)
+    found_officials, found_topics = tags.officials, tags.topics
+    for name, could_be in tags.ambiguous:
+        notes.append(f"Ambiguous name {name!r}: could be {' or '.join(could_be)}; tag the right one")
     if "officials" in explicit:
         officials, unknown = gazetteer.resolve_officials(fields["officials"])
         if unknown:
@@ -225,6 +230,8 @@ def prepare(source, gazetteer, today):
         officials=officials,
         topics=topics,
         numbers=frozenset(extract_numbers(text, language)),
+        auto_tags=tags.auto(),
+        mentions=tuple(tags.mentions),
         notes=notes,
         warnings=warnings,
         explicit=explicit,
@@ -235,6 +242,24 @@ def prepare(source, gazetteer, today):
         old_slugs=tuple(fields.get("old_slugs") or ()),
         captures=tuple(fields.get("captures") or ()) + ((source.capture,) if source.capture else ()),
     )
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What the person importing may do beyond adding drafts. The command line may do everything; the admin
+    upload passes the signed-in user's permissions. A line that asks for more is refused alone."""
+
+    update: bool = True  # replace an existing article (change_article)
+    publish: bool = True  # set or change an article's status (publish_article)
+
+    def refusal(self, item, target):
+        """Why `item` may not be saved over `target` (None: a new article), or "" when it may."""
+        if target is not None and not self.update:
+            return "refused: it would update an existing article, which needs the permission to change articles"
+        changes_status = item.status and item.status != (target.status if target else Status.DRAFT)
+        if changes_status and not self.publish:
+            return f"refused: status {item.status!r} needs the permission to publish articles"
+        return ""
 
 
 def _check_captured(text):
@@ -248,9 +273,11 @@ def _check_captured(text):
 class Importer:
     """Prepare, deduplicate, link and save. `run()` yields one Outcome per input, in batches."""
 
-    def __init__(self, *, publish="all", dry_run=False, batch_size=500, today=None):
+    def __init__(self, *, publish="all", dry_run=False, batch_size=500, today=None, rights=Rights()):
         assert publish in {"all", "reviewed", "none"}
         self.publish = publish
+        self.rights = rights
+        self.seconds = Limits.from_settings().file_seconds
         self.dry_run = dry_run
         self.batch_size = batch_size
         self.today = today or datetime.date.today()
@@ -303,10 +330,12 @@ class Importer:
                 f"a revisit of {capture.revisit_of or capture.target_uri}, whose capture is not in the archive",
             )
         try:
-            return prepare(source, self.gazetteer, self.today)
+            # What is left of the input's time bound, which started when it was read.
+            with budget.until(source.deadline, self.seconds):
+                return prepare(source, self.gazetteer, self.today)
         except NotAnArticle as error:
             return Outcome(source.name, "skipped", str(error), warnings=list(source.warnings))
-        except InputError as error:
+        except (InputError, budget.OverTime) as error:
             return Outcome(source.name, "failed", str(error), warnings=list(source.warnings))
 
     def _known_capture(self, source, article):
@@ -398,6 +427,9 @@ class Importer:
                 story = self._keys[item.story_key]
                 if story.pk:
                     target = Article.objects.filter(story=story, language=item.language).first()
+            if refusal := self.rights.refusal(item, target):
+                outcomes.append(Outcome(item.name, "failed", refusal, warnings=item.warnings))
+                continue
             if target is not None:
                 outcomes.append(self._update(target, item))
                 continue
@@ -469,6 +501,7 @@ class Importer:
             content_hash=item.content_hash,
             needs_review=item.needs_review,
             review_notes="\n".join(item.notes),
+            auto_tags=item.auto_tags,
         )
         article._prepared = item
         return article
@@ -488,6 +521,7 @@ class Importer:
             [officials(article_id=a.pk, official_id=o) for item, a in pending for o in item.officials]
         )
         topics.objects.bulk_create([topics(article_id=a.pk, topic_id=t) for item, a in pending for t in item.topics])
+        candidates.record_mentions([(article, item.mentions) for item, article in pending])
         self._keep_old_slugs([(article, item.old_slugs) for item, article in pending if item.old_slugs])
         # bulk_create sends no signals: queue the new articles for the index writer in this same transaction.
         changes.record_articles([article for _, article in pending], bulk=True)
@@ -546,13 +580,21 @@ class Importer:
             article.story = story
         try:
             with transaction.atomic():
+                reset = {
+                    "officials": "officials" in item.explicit
+                    or set(article.officials.values_list("pk", flat=True)) == set(old_officials),
+                    "topics": "topics" in item.explicit
+                    or set(article.topics.values_list("pk", flat=True)) == set(old_topics),
+                }
+                # Tags an editor corrected stay, and so does what they were corrected from (for re-tagging).
+                previous = article.auto_tags or {}
+                article.auto_tags = {k: item.auto_tags[k] if reset[k] else previous.get(k) for k in reset}
                 article.save()
-                current = set(article.officials.values_list("pk", flat=True))
-                if "officials" in item.explicit or current == set(old_officials):
+                if reset["officials"]:
                     article.officials.set(item.officials)
-                current = set(article.topics.values_list("pk", flat=True))
-                if "topics" in item.explicit or current == set(old_topics):
+                if reset["topics"]:
                     article.topics.set(item.topics)
+                candidates.record_mentions([(article, item.mentions)], replace=True)
         except IntegrityError as error:
             return Outcome(item.name, "failed", f"cannot update article {article.pk}: {error}")
         self._hashes[item.content_hash] = article.pk

@@ -30,7 +30,7 @@ class Fingerprint:
 
 
 def html_text(value):
-    return html.unescape(re.sub(r"<[^>]+>", " ", value))
+    return html.unescape(re.sub(r"<[^<>]+>", " ", value))
 
 
 class StoryIndex:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive.ingest.formats import Failure, Limits, iter_upload
-from archive.ingest.pipeline import Importer, Outcome, summarize
+from archive.ingest.pipeline import Importer, Outcome, Rights, summarize
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -43,9 +43,11 @@ class UploadForm(forms.Form):
         help_text=gettext_lazy("Articles with metadata to confirm stay drafts until an editor confirms them."),
     )
 
-    def __init__(self, *args, limits=None, **kwargs):
+    def __init__(self, *args, limits=None, may_publish=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.limits = limits or Limits.from_settings()
+        if not may_publish:
+            del self.fields["publish"]
 
     def clean_files(self):
         files = self.cleaned_data["files"]
@@ -72,10 +74,14 @@ def upload_view(model_admin, request):
         raise PermissionDenied
     context = {**model_admin.admin_site.each_context(request), "opts": model_admin.model._meta}
     context["title"] = _("Upload articles")
+    rights = Rights(
+        update=model_admin.has_change_permission(request), publish=model_admin.has_publish_permission(request)
+    )
     if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, may_publish=rights.publish)
         if form.is_valid():
-            importer = Importer(publish="reviewed" if form.cleaned_data["publish"] else "none")
+            publish = "reviewed" if form.cleaned_data.get("publish") else "none"
+            importer = Importer(publish=publish, rights=rights)
             outcomes = list(importer.run(upload_sources(form.cleaned_data["files"], form.limits)))
             counts = summarize(outcomes)
             level = messages.WARNING if counts["failed"] else messages.SUCCESS
@@ -92,7 +98,7 @@ def upload_view(model_admin, request):
             context["title"] = _("Upload results")
             return TemplateResponse(request, "admin/archive/article/upload_result.html", context)
     else:
-        form = UploadForm()
+        form = UploadForm(may_publish=rights.publish)
     context.update(form=form, limits=form.limits)
     return TemplateResponse(request, "admin/archive/article/upload.html", context)
 

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import WARCIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from archive.ingest import budget
 from archive.ingest.decode import DecodeError, decode_report
 from archive.ingest.formats import Capture, Failure, InputError, Skipped, check_zip, read_html, too_large
 
@@ -114,6 +115,7 @@ def _from_record(name, record, limits):
     source.warnings.extend(decoded.warnings)
     source.notes.extend(decoded.notes)
     source.capture = capture
+    source.deadline = budget.start(limits.file_seconds)  # the pipeline's time bound for one input
     return source
 
 

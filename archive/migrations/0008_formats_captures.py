@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0004_index_changes"),
+        ("archive", "0006_officials_candidates"),
     ]
 
     operations = [

@@ -10,6 +10,10 @@ Every field starts from NFC text, lowercased, split on word characters. Then:
   differs (документов -> документ). A stem equal to its word is already in `text`, so these fields hold
   only what stemming adds; queries look for a word's stem in both places.
 
+In `text`, the names an article is found by through its tags follow its own words after `TAGS` (a form feed):
+their positions start at TAG_POSITION, so that no phrase spans the two, and ranking can tell words an article
+says from names it is tagged with.
+
 Stems only where they differ, and positions only in `text` and `title`, cut the postings the index writes by
 a third compared with indexing the whole text, with positions, in every field. `index_terms()` computes what each field
 holds in one regex pass; the Whoosh analyzers below produce the same terms (tests check) and are what the
@@ -29,6 +33,13 @@ from archive.text import fold, nfc
 # Runs of word characters. `101/2023/QH15` or `e-government` become adjacent tokens, and the query
 # parser searches such a multi-part word as a phrase.
 WORD_PATTERN = r"\w+"
+# What the index reads: words, and line breaks, which take a position of their own so that no phrase spans two
+# lines (title, lead, body, each tag name).
+INDEX_PATTERN = r"\w+|\n"
+
+# Between an article's own words and its tags' names in the `text` field; see the module docstring.
+TAGS = "\f"
+TAG_POSITION = 1 << 24
 
 _russian_stem = stemmer_for_language("ru")
 
@@ -91,8 +102,17 @@ class RussianStemFilter(Filter):
                 yield t
 
 
+class LineBreakFilter(Filter):
+    """Drops the line-break tokens, leaving the gap in positions they made."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.text != "\n":
+                yield t
+
+
 def _base():
-    return NfcTokenizer(WORD_PATTERN) | LowercaseFilter()
+    return NfcTokenizer(INDEX_PATTERN) | LowercaseFilter() | LineBreakFilter()
 
 
 exact_analyzer = _base()
@@ -103,13 +123,24 @@ russian_analyzer = _base() | RussianStemFilter()
 ANALYZERS = {"folded": folded_analyzer, "exact": exact_analyzer, "en": english_analyzer, "ru": russian_analyzer}
 
 _WORD_RE = re.compile(WORD_PATTERN)
+_INDEX_RE = re.compile(INDEX_PATTERN)
 
 
 def index_terms(kind, text):
     """{term: [positions]} of `text` in a field of this kind (see the module docstring): what ANALYZERS[kind]
     produces, in one regex pass instead of a chain of per-token generators."""
     terms = {}
-    for pos, word in enumerate(_WORD_RE.findall(nfc(text))):
+    own, _, tags = nfc(text).partition(TAGS)
+    _add_terms(terms, kind, own, 0)
+    if tags:
+        _add_terms(terms, kind, tags, TAG_POSITION)
+    return terms
+
+
+def _add_terms(terms, kind, text, start):
+    for pos, word in enumerate(_INDEX_RE.findall(text), start):
+        if word == "\n":
+            continue
         word = word.lower()
         folded = fold_token(word)
         if kind == "folded":
@@ -124,7 +155,6 @@ def index_terms(kind, text):
             term = term if term != folded else None
         if term is not None:
             terms.setdefault(term, []).append(pos)
-    return terms
 
 
 def words(text):

@@ -43,7 +43,7 @@ from whoosh.qparser import QueryParser
 from whoosh.system import pack_uint
 from whoosh.util.filelock import try_for
 
-from archive.search import analysis, facets, parse, suggest
+from archive.search import analysis, facets, postings, scoring, suggest
 from archive.search.engine import EngineResult
 
 WRITE_TIMEOUT = 10.0  # seconds to wait for the index lock before a write fails loudly
@@ -272,15 +272,17 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         return holder.generation
 
     def find(self, request):
-        """Answer an EngineRequest (archive/search/engine.py) from this process's searcher and facet tables."""
+        """Answer an EngineRequest (archive/search/engine.py) from this process's searcher, its facet tables and
+        its postings arrays."""
         searcher, cache = self.searcher()
         snap = facets.snapshot(searcher, cache)
-        positive = parse.positive_query(request.parsed, request.aliases)
-        # Counting needs only the set of matches: Whoosh scores nothing for it.
-        matched = snap.universe if positive is None else facets.bitset(searcher.docs_for_query(positive))
-        excluded = parse.excluded_query(request.parsed)
-        if excluded is not None:
-            matched &= ~facets.bitset(searcher.docs_for_query(excluded))
+        found = None
+        matched = snap.universe
+        if request.parsed:
+            if "arrays" not in cache:
+                cache["arrays"] = postings.IndexArrays(searcher.reader())
+            found = scoring.search(cache["arrays"], snap.live, request.parsed, request.aliases, request.deadline)
+            matched = facets.from_mask(found.matched)
         if request.hidden:
             matched &= ~snap.docs_of(request.hidden)
         if request.start or request.end:
@@ -288,11 +290,8 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         scoped = facets.apply(snap, matched, request.base)
         final = facets.apply(snap, scoped, request.filters)
         wanted = request.offset + request.limit
-        if request.sort == "relevance" and positive is not None:
-            ranking = parse.positive_query(request.parsed, request.aliases, ranking=True)
-            # The ranking query matches more than the search (phrases as words): then the filter is a must.
-            everything = matched if ranking == positive else None
-            ranked = _ranked(searcher, snap, ranking, final, wanted, everything)
+        if request.sort == "relevance" and found is not None and request.parsed.required:
+            ranked = scoring.ranked(found, facets.to_mask(final, snap.size), snap, wanted)
         else:
             ordered = snap.newest if request.sort != "oldest" else reversed(snap.newest)
             ranked = snap.first_per_story(ordered, final, wanted)
@@ -301,11 +300,12 @@ class GazetteWhooshBackend(WhooshSearchBackend):
             groups=snap.stories(final),
             articles=[snap.article[d] for d in ranked[request.offset : wanted]],
             facets=facets.count(snap, scoped, request.filters),
+            limited=found is not None and found.limited,
         )
 
-    def suggest(self, text):
+    def suggest(self, text, deadline=None):
         searcher, _ = self.searcher()
-        return suggest.suggestion(searcher, text)
+        return suggest.suggestion(searcher, text, deadline)
 
     def health(self):
         searcher, _ = self.searcher()
@@ -436,24 +436,6 @@ def _finish(writer, **options):
     except BaseException:
         _give_back(writer)
         raise
-
-
-def _ranked(searcher, snap, query, allowed, wanted, everything):
-    """The best-scored documents among `allowed`, one per story, at least `wanted` of them when there are.
-
-    Only the top of the ranking is scored (Whoosh skips blocks that cannot reach it); when stories with
-    several matching variants use up the top, it is widened until enough stories are found.
-    """
-    # Without a filter Whoosh can skip the postings blocks that cannot reach the top.
-    mask = facets.Mask(allowed, snap.size) if allowed != everything else None
-    limit = max(wanted * 2, 50)
-    while True:
-        hits = searcher.search(query, limit=limit, filter=mask)
-        top = sorted(hits.top_n, key=lambda hit: (-hit[0], -snap.day[hit[1]], -snap.article[hit[1]]))
-        firsts = snap.first_per_story((docnum for _, docnum in top), allowed, wanted)
-        if len(firsts) >= wanted or len(top) < limit:
-            return firsts
-        limit *= 4
 
 
 class GazetteWhooshEngine(WhooshEngine):

@@ -477,7 +477,7 @@ class GazetteElasticsearchBackend(Elasticsearch7SearchBackend):
         raw = self.conn.search(index=self.index_name, body=body, ignore_unavailable=True)
         return find_result(raw)
 
-    def suggest(self, text):
+    def suggest(self, text, deadline=None):
         candidates, body = suggest_request(text)
         if body is None:
             return None

@@ -7,7 +7,7 @@ links, highlighting, reading the articles from the database) is engine-agnostic.
 (archive/search/elasticsearch.py).
 
 What a backend provides (both engines):
-- searching: `find(request) -> EngineResult`, `suggest(text) -> str | None`;
+- searching: `find(request) -> EngineResult`, `suggest(text, deadline=None) -> str | None`;
 - writing, for the one index writer (archive/search/indexing.py): `prepare(index, obj) -> document | None`,
   `writer(directory=None, timeout=...) -> handle` (for Whoosh, the index lock is held from here),
   `commit(handle, documents, removed_identifiers)` (one batch; the handle is released either way);
@@ -38,6 +38,7 @@ class EngineRequest:
     offset: int = 0  # in result entries (stories)
     limit: int = 20
     hidden: frozenset = frozenset()  # article pks to leave out (not published any more)
+    deadline: float | None = None  # time.monotonic() past which the engine drops what only refines the ranking
 
 
 @dataclass
@@ -46,3 +47,4 @@ class EngineResult:
     groups: int = 0
     articles: list = field(default_factory=list)  # article pks of the requested page, in order
     facets: dict = field(default_factory=lambda: {name: {} for name in FACETS})  # facet -> {value: count}
+    limited: bool = False  # the deadline passed: ranked more simply (matches and counts are whole)

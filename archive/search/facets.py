@@ -14,7 +14,9 @@ month, so year counts ignore it.
 import bisect
 from array import array
 from dataclasses import dataclass, field
+from functools import cached_property
 
+import numpy as np
 from whoosh.idsets import DocIdSet
 
 FACET_FIELDS = {"language": "language", "official": "officials", "topic": "topics", "year": "year", "month": "month"}
@@ -34,6 +36,17 @@ def bitset(docnums):
     for d in docnums:
         mask[d >> 3] |= 1 << (d & 7)
     return int.from_bytes(mask, "little")
+
+
+def from_mask(mask):
+    """The bitset of a numpy boolean array."""
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+
+def to_mask(bits, size):
+    """A numpy boolean array of `size` documents from a bitset."""
+    raw = np.frombuffer(bits.to_bytes((size + 7) // 8 or 1, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, count=size, bitorder="little").astype(bool)
 
 
 def members(bits):
@@ -78,6 +91,19 @@ class Snapshot:
     multi: int  # live documents of stories with more than one live variant
     _by_article: dict = field(default=None, repr=False)
     _days: array = field(default=None, repr=False)
+
+    @cached_property
+    def live(self):
+        """The live documents as a numpy boolean array."""
+        return to_mask(self.universe, self.size)
+
+    @cached_property
+    def day_array(self):
+        return np.frombuffer(self.day, dtype=np.int64)
+
+    @cached_property
+    def article_array(self):
+        return np.frombuffer(self.article, dtype=np.int64)
 
     def docs_of(self, article_ids):
         """The bitset of the live documents of these articles."""

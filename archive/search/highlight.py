@@ -7,6 +7,7 @@ This uses the index's own analysis (archive/search/analysis.py), which haystack'
 not, and it never emits unescaped stored text (haystack's `{% highlight %}` does).
 """
 
+import re
 from functools import lru_cache
 
 from django.utils.html import escape
@@ -16,6 +17,9 @@ from archive.search.analysis import forms, words
 from archive.text import nfc
 
 SNIPPET_CHARS = 240
+# Matches are looked for in this much of the text first, and in the rest only when it holds none: finding them
+# costs a Python step per word, and the articles a search ranks first mostly match early.
+FIRST_LOOK = 1200
 STEMMED = ("en", "ru")  # languages whose words are also compared by stem
 
 
@@ -40,37 +44,84 @@ class Marker:
             (s,) if isinstance(s, str) else tuple(s) for s in dict.fromkeys(sequences) if s
         ]  # fmt: skip
         self.query_forms = [[forms(w) for w in sequence] for sequence in self.sequences]
+        self.longest = max((len(sequence) for sequence in self.sequences), default=0)
+        self._languages = {}  # language -> (query keys, first keys, {word: sequences it may start})
 
     def __bool__(self):
         return bool(self.sequences)
 
+    def _for(self, language):
+        """Per sequence, per position, the keys a text word must share with that query word; the sequences each
+        key of a first word starts; and a cache of the sequences each text word may start (hits share words)."""
+        if language not in self._languages:
+            query_keys = [[_keys(f, language) for f in sequence] for sequence in self.query_forms]
+            first = {}
+            for n, row in enumerate(query_keys):
+                for key in row[0]:
+                    first.setdefault(key, set()).add(n)
+            self._languages[language] = (query_keys, first, {})
+        return self._languages[language]
+
+    def _starting(self, word, language):
+        _, first, starting = self._for(language)
+        if word not in starting:
+            keys = _word_keys(word, language)
+            starting[word] = set().union(*(first[key] for key in keys & first.keys())) if keys & first.keys() else ()
+        return starting[word]
+
     def spans(self, text, language):
         """Sorted, non-overlapping (start, end) character spans of matches in `text`."""
-        tokens = words(text)
-        if not tokens or not self.sequences:
+        if not self.sequences:
             return []
-        # Per sequence, per position: the keys a text word must share with that query word.
-        query_keys = [[_keys(f, language) for f in sequence] for sequence in self.query_forms]
-        first = {}  # key of a first word -> indexes of the sequences starting with it
-        for n, row in enumerate(query_keys):
-            for key in row[0]:
-                first.setdefault(key, set()).add(n)
-        # Per distinct word (texts repeat their words): its keys, and the sequences it may start.
-        seen = {}
-        starts = first.keys()
-        for word, _, _ in tokens:
-            if word not in seen:
-                keys = _word_keys(word, language)
-                seen[word] = (keys, set().union(*(first[key] for key in keys & starts)) if keys & starts else ())
-        text_keys = [seen[word][0] for word, _, _ in tokens]
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a letter whose lowercase is longer: offsets would shift
+            return self._spans(words(text), language)
+        query_keys = self._for(language)[0]
+        # Only the distinct words that may start a sequence are looked up word by word (texts repeat their words,
+        # and most of them start none): the scan for them runs in the regex engine.
+        starters = {w: n for w in set(_WORD_RE.findall(lowered)) if (n := self._starting(w, language))}
+        if not starters:
+            return []
+        found = []
+        for match in _alternation(tuple(sorted(starters))).finditer(lowered):
+            following = [(m.group(), m.start(), m.end()) for m in _following(lowered, match.start(), self.longest)]
+            found += _matches(following, starters[match.group()], query_keys, language)
+        return _merge(found)
+
+    def _spans(self, tokens, language):
+        """The same as spans(), a word at a time: for texts whose lowercase changes their length."""
+        query_keys = self._for(language)[0]
         found = []
         for i, (word, _, _) in enumerate(tokens):
-            for n in seen[word][1]:
-                row = query_keys[n]
-                end = i + len(row)
-                if end <= len(tokens) and all(text_keys[i + k] & row[k] for k in range(len(row))):
-                    found.append((tokens[i][1], tokens[end - 1][2]))
+            found += _matches(tokens[i : i + self.longest], self._starting(word, language), query_keys, language)
         return _merge(found)
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1_000)
+def _alternation(starters):
+    """Any of these words, as a whole word (what `\\w+` would find as one token)."""
+    words = "|".join(re.escape(w) for w in sorted(starters, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)")
+
+
+def _following(lowered, start, count):
+    for n, m in enumerate(_WORD_RE.finditer(lowered, start)):
+        if n >= count:
+            return
+        yield m
+
+
+def _matches(tokens, sequences, query_keys, language):
+    """Spans of the sequences (indexes into query_keys) that `tokens` (word, start, end) begin with."""
+    found = []
+    for n in sequences:
+        row = query_keys[n]
+        if len(row) <= len(tokens) and all(_word_keys(tokens[k][0], language) & row[k] for k in range(len(row))):
+            found.append((tokens[0][1], tokens[len(row) - 1][2]))
+    return found
 
 
 def _merge(spans):
@@ -98,10 +149,22 @@ def title(text, marker, language):
     return render(text, marker.spans(text, language) if marker else [])
 
 
+def _first_spans(text, marker, language):
+    if not marker:
+        return []
+    if len(text) > FIRST_LOOK:
+        # Cut at a space, so that no word is cut in two (and found as another word).
+        cut = text.rfind(" ", 0, FIRST_LOOK)
+        spans = marker.spans(text[:cut], language) if cut > 0 else []
+        if spans:
+            return spans
+    return marker.spans(text, language)
+
+
 def snippet(text, marker, language, size=SNIPPET_CHARS):
     """A window of about `size` characters around the densest cluster of matches, cut at word edges."""
     text = nfc(text)
-    spans = marker.spans(text, language) if marker else []
+    spans = _first_spans(text, marker, language)
     if len(text) <= size:
         return render(text, spans)
     start = 0

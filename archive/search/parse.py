@@ -1,6 +1,6 @@
-"""The query language a reader can type, parsed by hand into Whoosh query objects.
+"""The query language a reader can type, parsed by hand into plans that every engine searches the same way.
 
-    words          all must match (ranked)
+    words          all must match (ranked: words typed together that stand together first)
     "a phrase"     the words in this order (typographic quotes “…” „…“ «…» work too)
     -word -"a b"   must not match
     a OR b         either (OR in capitals, between two terms)
@@ -8,7 +8,7 @@
 Anything else is read as plain words: `title:foo` is `title foo`, `*`, `?`, `(` and lone operators are
 dropped, an unbalanced quote is ignored. A word made of parts joined by `/ . - '` (`101/2023/QH15`,
 `e-government`) is searched as a phrase of its parts. No user text ever reaches a query-language
-parser: every word goes through archive/search/analysis.py and into a Whoosh Term or Phrase.
+parser: every word goes through archive/search/analysis.py and into a Plan of terms and phrases.
 
 A run of words that spells an official's alias (in any script, with or without diacritics) also
 matches every other alias of that official and the articles tagged with them. Names are found before
@@ -18,13 +18,10 @@ OR binds, so `Lê Minh Khái OR Phạm Minh Chính` is one name or the other.
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-
 from archive.search.analysis import forms, words
 
 OR = "OR"
-MAX_UNITS = 32  # words and phrases beyond this are ignored: bounded cost for any input
-RANKING_WORDS = 4  # distinct words of a phrase that rank the documents it matched
+MAX_WORDS = 32  # words beyond this are ignored (a phrase is cut short): bounded cost for any input
 
 # Query fields with their weights. `exact` keeps diacritics, so an exact-diacritic match scores above
 # a folded-only one; `title` favours articles whose title matches.
@@ -34,6 +31,7 @@ FIELD_BOOSTS = {"text": 1.0, "exact": 1.5, "text_en": 1.0, "text_ru": 1.0, "titl
 # "Lê Minh Khái", and every article tagged with him holds all his spellings).
 DIACRITICS_BOOST = 2.0
 OFFICIAL_BOOST = 2.0
+SPELLING_BOOST = 0.5  # an official's other spellings
 REF_BOOST = 3.0
 
 # Quotation marks readers type in Vietnamese, Russian and English text, and what phones substitute.
@@ -72,6 +70,7 @@ class Parsed:
     required: list = field(default_factory=list)  # of Clause, all must match
     excluded: list = field(default_factory=list)  # of Unit
     sequence: list = field(default_factory=list)  # required Units and markers, as typed
+    cut: bool = False  # words past MAX_WORDS were left out
 
     def __bool__(self):
         return bool(self.required or self.excluded)
@@ -123,24 +122,20 @@ def _bind(sequence):
 def parse(text):
     """Parse what a reader typed; never raises."""
     parsed = Parsed()
-    count = 0
+    room = MAX_WORDS
     for token in _TOKEN_RE.findall((text or "").translate(_QUOTES)):
-        if count >= MAX_UNITS:
+        if room <= 0:
+            parsed.cut = True
             break
         if token == OR:
             parsed.sequence.append(_OR)
             continue
         negative = token.startswith("-") and len(token) > 1
-        body = token[1:] if negative else token
-        if body.startswith('"') and body.endswith('"') and len(body) >= 2:
-            phrase = tuple(w for w, _, _ in words(body[1:-1]))
-            units = [Unit(phrase)] if phrase else []
-        else:
-            units = _units(body)
-        units = units[: MAX_UNITS - count]  # one token can hold many words: `a|b|c|…`
+        units = _token_units(token[1:] if negative else token)
+        units, room, cut = _fit(units, room)  # one token can hold many words: `a|b|c|…`, a long phrase
+        parsed.cut |= cut
         if not units:
             continue
-        count += len(units)
         if negative:
             parsed.excluded += units
             parsed.sequence.append(_BARRIER)
@@ -148,6 +143,27 @@ def parse(text):
             parsed.sequence += units
     parsed.required = _bind(parsed.sequence)
     return parsed
+
+
+def _token_units(body):
+    if body.startswith('"') and body.endswith('"') and len(body) >= 2:
+        phrase = tuple(w for w, _, _ in words(body[1:-1]))
+        return [Unit(phrase)] if phrase else []
+    return _units(body)
+
+
+def _fit(units, room):
+    """(the units that fit in `room` words, the last one cut short if need be; the room left; whether any was cut)."""
+    kept = []
+    for unit in units:
+        if room <= 0:
+            return kept, room, True
+        if len(unit.words) > room:
+            kept.append(Unit(unit.words[:room]))
+            return kept, 0, True
+        kept.append(unit)
+        room -= len(unit.words)
+    return kept, room, False
 
 
 def _folded(unit):
@@ -191,7 +207,29 @@ def weights(unit):
     return out
 
 
-def unit_query(unit, boost=1.0, ranking=False):
+# What to search, engine-neutral: the Whoosh backend evaluates it over arrays (archive/search/scoring.py); the
+# Elasticsearch backend builds the same meaning in its own query language (archive/search/elasticsearch.py).
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way a word or phrase matches: one word (a term) or several (adjacent, in this order) in a field."""
+
+    field: str
+    words: tuple
+    boost: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A word or phrase: it matches where any alternative does. The `bonus` terms, (field, word, boost), add to
+    the score of a match that has all of them; they never decide a match."""
+
+    alternatives: tuple
+    bonus: tuple = ()
+
+
+def unit_plan(unit):
     """A word or phrase in every field that can hold it (see archive/search/analysis.py for what each holds).
 
     A word: its folded form in `text` and `title`, its English and Russian stems in `text_en`/`text_ru`
@@ -200,73 +238,57 @@ def unit_query(unit, boost=1.0, ranking=False):
     spell them so (more when typed with diacritics), without changing what matches.
     """
     weight = weights(unit)
-    alternatives = {}
-
-    def add(name, term, factor):
-        key = (name, term)
-        alternatives[key] = max(alternatives.get(key, 0.0), factor * boost)
-
     found = [forms(w) for w in unit.words]
+    alternatives = {}
     if len(found) == 1:
         (f,) = found
-        add("text", f["text"], weight["text"])
-        add("title", f["text"], weight["title"])
+        keys = [("text", f["text"], "text"), ("title", f["text"], "title")]
         for name in ("text_en", "text_ru"):
-            add(name, f[name], weight[name])
-            add("text", f[name], weight[name])
-        query = [wq.Term(name, term, boost=b) for (name, term), b in alternatives.items()]
-    elif ranking:
-        # To rank what is known to match, a few of its words are enough: positions are what makes phrases slow.
-        folded = list(dict.fromkeys(f["text"] for f in found))[:RANKING_WORDS]
-        query = [wq.And([wq.Term(name, w) for w in folded], boost=weight[name] * boost) for name in ("text", "title")]
+            keys += [(name, f[name], name), ("text", f[name], name)]
+        for field_, term, weighed in keys:
+            key = (field_, (term,))
+            alternatives[key] = max(alternatives.get(key, 0.0), weight[weighed])
     else:
-        folded = [f["text"] for f in found]
-        query = [wq.Phrase(name, folded, boost=weight[name] * boost) for name in ("text", "title")]
+        folded = tuple(f["text"] for f in found)
+        alternatives = {(name, folded): weight[name] for name in ("text", "title")}
     if unit.ref:
-        query.append(wq.Term("refs", unit.ref, boost=REF_BOOST * boost))
-    query = wq.Or(query)
-    # All the words spelled as typed (the exact field has no positions for a phrase).
-    bonus = [wq.Term("exact", w, boost=weight["exact"] * boost) for w in dict.fromkeys(f["exact"] for f in found)]
-    return wq.AndMaybe(query, bonus[0] if len(bonus) == 1 else wq.And(bonus))
+        alternatives[("refs", (unit.ref,))] = REF_BOOST
+    bonus = tuple(("exact", w, weight["exact"]) for w in dict.fromkeys(f["exact"] for f in found))
+    return Plan(tuple(Alternative(f, w, b) for (f, w), b in alternatives.items()), bonus)
 
 
-def _official_queries(unit, aliases, ranking=False):
-    queries = []
+def official_alternatives(unit, aliases):
+    """The officials whose alias `unit` spells: their tag, and every other spelling in the folded field (one
+    phrase per spelling is enough: the typed spelling already gets the exact-diacritic boost)."""
+    spellings = aliases.spellings if aliases is not None else {}
+    found = []
     for slug in sorted(unit.officials):
-        queries.append(wq.Term("officials", slug, boost=OFFICIAL_BOOST))
-        # Other spellings only in the folded field: it holds every script, and one phrase per spelling is
-        # enough (the typed spelling already gets the exact-diacritic boost).
-        spellings = {tuple(forms(w)["text"] for w in spelling) for spelling in aliases.spellings.get(slug, ())}
-        for words_ in sorted(spellings):
-            if len(words_) == 1:
-                query = wq.Term("text", words_[0])
-            elif ranking:
-                query = wq.And([wq.Term("text", w) for w in list(dict.fromkeys(words_))[:RANKING_WORDS]])
-            else:
-                query = wq.Phrase("text", list(words_))
-            query.boost = 0.5
-            queries.append(query)
-    return queries
+        found.append(Alternative("officials", (slug,), OFFICIAL_BOOST))
+        folded = {tuple(forms(w)["text"] for w in spelling) for spelling in spellings.get(slug, ())}
+        found += [Alternative("text", words_, SPELLING_BOOST) for words_ in sorted(folded)]
+    return found
 
 
-def clause_query(clause, aliases, ranking=False):
-    alternatives = []
+def clause_plans(clause, aliases):
+    """The plans of a clause: it matches where any of them does."""
+    plans = []
     for unit in clause.units:
-        alternatives.append(unit_query(unit, ranking=ranking))
-        alternatives += _official_queries(unit, aliases, ranking=ranking)
-    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+        plans.append(unit_plan(unit))
+        plans += [Plan((alternative,)) for alternative in official_alternatives(unit, aliases)]
+    return plans
 
 
-def positive_query(parsed, aliases, ranking=False):
-    """The Whoosh query all required clauses must match, or None when there are none. `ranking`: the same
-    with phrases as plain words, to score documents already known to match (it matches more)."""
-    if not parsed.required:
-        return None
-    parts = [clause_query(clause, aliases, ranking) for clause in parsed.required]
-    return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def excluded_query(parsed):
-    if not parsed.excluded:
-        return None
-    return wq.Or([unit_query(unit) for unit in parsed.excluded])
+def adjacent_runs(parsed):
+    """Runs of folded words the reader typed next to each other, within and across required units (not across
+    an OR or an excluded term, nor through a clause of alternatives): articles holding more of them together
+    rank first. Runs of one word are left out."""
+    alone = {id(clause.units[0]) for clause in parsed.required if len(clause.units) == 1}
+    runs, run = [], []
+    for item in parsed.sequence:
+        if id(item) in alone:
+            run += _folded(item)
+            continue
+        runs.append(tuple(run))
+        run = []
+    runs.append(tuple(run))
+    return list(dict.fromkeys(run for run in runs if len(run) > 1))

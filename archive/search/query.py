@@ -7,6 +7,7 @@ and `pages` pages through those entries, PAGE_SIZE per page.
 """
 
 import math
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -22,6 +23,9 @@ from archive.search.forms import MULTI, SearchForm
 from archive.search.indexing import backend
 
 PAGE_SIZE = 20
+# Server time one search may spend before it drops what only refines the answer (the order by words typed
+# together, "did you mean"); counts and matches are always whole.
+BUDGET_SECONDS = 0.8
 SNIPPET_WINDOW = 4000  # characters of lead and body searched for the snippet
 ORDER = ("q", "language", "official", "topic", "year", "month", "from", "to", "sort", "page")
 
@@ -72,6 +76,10 @@ class SearchResult:
     facets: dict = field(default_factory=dict)
     suggestion: str | None = None
     notices: list = field(default_factory=list)
+    limited: bool = False  # the query was cut to parse.MAX_WORDS, or ranked more simply to answer in time
+    # What the caps on a search's work left out: shown with the notices, but no problem with the search itself
+    # (an alert can follow it).
+    limits: list = field(default_factory=list)
     filters: dict = field(default_factory=dict)
     sort: str = "newest"
     base: dict = field(default_factory=dict)
@@ -104,6 +112,10 @@ class SearchResult:
     def querystring(self, **changes):
         """A stable URL query string (without `?`) for this search with `changes`."""
         return urlencode(self.params(**changes), doseq=True)
+
+    @property
+    def messages(self):
+        return [*self.notices, *self.limits]
 
     @property
     def has_filters(self):
@@ -152,38 +164,15 @@ def sorted_values(name, values):
 
 def run(params, base=None):
     """Run a search. `params`: request.GET or a dict of lists; `base`: fixed filters of a listing page."""
-    data, notices = SearchForm(params).validated()
-    base = {name: list(values) for name, values in (base or {}).items() if name in MULTI and values}
-    result = SearchResult(q=data["q"], notices=notices, page=data["page"], base=base)
-    result.filters = {name: data[name] for name in MULTI if data[name]}
-    for name in ("from", "to"):
-        if data[name]:
-            result.filters[name] = [data[name].isoformat()]
-    result.sort = data["sort"] or default_sort(result.q)
-
+    deadline = time.monotonic() + BUDGET_SECONDS
+    result, data = _result(params, base)
     table = aliases.table() if result.q else None
-    parsed = parse.expand_aliases(parse.parse(result.q), table) if result.q else parse.Parsed()
-    if result.q and not parsed:
-        result.notices.append(_("The query has no searchable words; showing all articles."))
-    if result.sort == "relevance" and not parsed.required:
-        result.sort = "newest"
-
+    parsed = _parsed(result, table)
     engine = backend()
-    found = engine.find(
-        EngineRequest(
-            parsed=parsed,
-            aliases=table,
-            filters=_index_filters(result.filters),
-            base=_index_filters(base),
-            start=data["from"].toordinal() if data["from"] else None,
-            end=data["to"].toordinal() if data["to"] else None,
-            sort=result.sort,
-            offset=(result.page - 1) * PAGE_SIZE,
-            limit=PAGE_SIZE,
-            # What the database no longer publishes leaves search at once, before the index writer catches up.
-            hidden=frozenset(indexing.hidden_articles()),
-        )
-    )
+    found = engine.find(_request(result, data, parsed, table, deadline))
+    if found.limited:
+        result.limited = True
+        result.limits.append(_("This search took long: its results are ranked more simply than usual."))
     result.count = found.count
     result.facets = _facet_values(result, found.facets)
     result.chips = _chips(result)
@@ -194,9 +183,54 @@ def run(params, base=None):
         )
     marker = highlight.Marker(parsed.marked(table)) if parsed.required else highlight.Marker([])
     result.hits = _hits(found.articles if result.page <= result.pages else [], marker)
-    if result.q and result.count < suggest.FEW_HITS:
-        result.suggestion = engine.suggest(result.q)
+    if result.q and result.count < suggest.FEW_HITS and time.monotonic() < deadline:
+        result.suggestion = engine.suggest(result.q, deadline)
     return result
+
+
+def _result(params, base):
+    """(the SearchResult of the validated parameters, before searching; the validated data)."""
+    data, notices = SearchForm(params).validated()
+    base = {name: list(values) for name, values in (base or {}).items() if name in MULTI and values}
+    result = SearchResult(q=data["q"], notices=notices, page=data["page"], base=base)
+    result.filters = {name: data[name] for name in MULTI if data[name]}
+    for name in ("from", "to"):
+        if data[name]:
+            result.filters[name] = [data[name].isoformat()]
+    result.sort = data["sort"] or default_sort(result.q)
+    return result, data
+
+
+def _parsed(result, table):
+    """The parsed query, with the notices it calls for; a query with nothing to search sorts by date."""
+    parsed = parse.expand_aliases(parse.parse(result.q), table) if result.q else parse.Parsed()
+    if result.q and not parsed:
+        result.notices.append(_("The query has no searchable words; showing all articles."))
+    if parsed.cut:
+        result.limited = True
+        result.limits.append(
+            _("Only the first %(count)d words of the query were searched.") % {"count": parse.MAX_WORDS}
+        )
+    if result.sort == "relevance" and not parsed.required:
+        result.sort = "newest"
+    return parsed
+
+
+def _request(result, data, parsed, table, deadline):
+    return EngineRequest(
+        parsed=parsed,
+        aliases=table,
+        filters=_index_filters(result.filters),
+        base=_index_filters(result.base),
+        start=data["from"].toordinal() if data["from"] else None,
+        end=data["to"].toordinal() if data["to"] else None,
+        sort=result.sort,
+        offset=(result.page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        # What the database no longer publishes leaves search at once, before the index writer catches up.
+        hidden=frozenset(indexing.hidden_articles()),
+        deadline=deadline,
+    )
 
 
 def _index_filters(filters):

@@ -7,6 +7,8 @@ which holds every language. The corrector skips through the sorted term list and
 letter is required, so each word costs milliseconds, not seconds.
 """
 
+import time
+
 from archive.search.analysis import forms, words
 
 FEW_HITS = 3  # suggest when a search finds fewer articles than this
@@ -19,8 +21,9 @@ def _same_case(typed, word):
     return word[:1].upper() + word[1:] if typed[:1].isupper() else word
 
 
-def suggestion(searcher, text):
-    """The query with unknown words replaced by their closest indexed word, or None."""
+def suggestion(searcher, text, deadline=None):
+    """The query with unknown words replaced by their closest indexed word, or None. Words past `deadline` (a
+    time.monotonic() value) are left as typed."""
     reader = searcher.reader()
     correctors = {}
 
@@ -32,6 +35,8 @@ def suggestion(searcher, text):
 
     replacements = []
     for word, start, end in words(text)[:MAX_WORDS]:
+        if deadline is not None and time.monotonic() > deadline:
+            break
         known = forms(word)
         folded = known["text"]
         if len(folded) < 3 or folded.isdigit() or any(reader.doc_frequency(f, t) for f, t in known.items()):

@@ -59,7 +59,8 @@ def as_json(result, request):
             for name, values in result.facets.items()
         },
         "suggestion": result.suggestion,
-        "notices": [str(n) for n in result.notices],
+        "notices": [str(n) for n in result.messages],
+        "limited": result.limited,
         "csv": request.build_absolute_uri(export.url(result)),
     }
 

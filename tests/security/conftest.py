@@ -1,16 +1,7 @@
 import pytest
-from django.core.cache import cache
 
 from archive.models import Official, Topic
 from tests.factories import make_article, make_story
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # The sign-in throttle counts failures in the cache; one test's failures must not lock out the next.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

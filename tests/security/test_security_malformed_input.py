@@ -270,26 +270,20 @@ def test_the_query_is_capped_at_500_characters(client, archive_articles):
         assert len(box.get("value") or "") <= 500
 
 
-def test_any_query_becomes_a_bounded_whoosh_query(client, archive_articles, monkeypatch):
+def test_any_query_becomes_a_bounded_search(client, archive_articles, monkeypatch):
     """The cost of a search cannot grow with what is typed: the 500-character cap and the parser's limit on
-    words and phrases bound the query handed to Whoosh, whatever the input."""
-    from whoosh.searching import Searcher
-
-    from archive.search.parse import MAX_UNITS
+    words bound the terms and phrases searched, whatever the input."""
+    from archive.search import scoring
+    from archive.search.parse import MAX_WORDS
 
     seen = []
-    original = Searcher.search
+    original = scoring.Scorer.alternative
 
-    def recording(self, q, *args, **kwargs):
-        seen.append(q)
-        return original(self, q, *args, **kwargs)
+    def recording(self, alternative):
+        seen.append(alternative)
+        return original(self, alternative)
 
-    monkeypatch.setattr(Searcher, "search", recording)
-
-    def leaves(q):
-        children = q.children() if q.is_leaf() is False else []
-        return [q] if not children else [leaf for c in children for leaf in leaves(c)]
-
+    monkeypatch.setattr(scoring.Scorer, "alternative", recording)
     for q in [
         "a " * 50_000,
         "a OR " * 20_000,
@@ -301,7 +295,6 @@ def test_any_query_becomes_a_bounded_whoosh_query(client, archive_articles, monk
         seen.clear()
         assert client.get("/api/search/", {"q": q}).status_code == 200
         assert seen, q[:20]
-        found = [leaf for s in seen for leaf in leaves(s)]
-        # per word or phrase: five fields and a document number (names add their tag and spellings)
-        assert len(found) <= MAX_UNITS * 6, (q[:20], len(found))
-        assert max(len(getattr(leaf, "words", [1])) for leaf in found) <= 250, q[:20]
+        # per word: six fields and forms at most (names add their tag and spellings)
+        assert len(seen) <= MAX_WORDS * 8, (q[:20], len(seen))
+        assert max(len(alternative.words) for alternative in seen) <= MAX_WORDS, q[:20]

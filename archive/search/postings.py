@@ -1,0 +1,214 @@
+"""Term postings, positions and field lengths as numpy arrays, read once per index segment and kept in a bounded
+cache.
+
+Whoosh's matchers decode and score postings one at a time in Python, through a tree of union and intersection
+matchers: for a query of five syllables searched in five fields that is most of a search's time. Here each
+term's postings are read block by block into two arrays (document numbers and term frequencies), and, for the
+fields that keep them, its positions into one sorted array of `document << 32 | position` keys; search counts,
+intersects, finds adjacent words and scores over whole arrays (archive/search/scoring.py).
+
+A segment never changes once written (its deletions are a separate list, applied by search through the live
+documents), so what is read from one segment stays right for every index generation that still holds it: a
+commit adds a segment, and only that segment's terms are read again. The cache is per process, bounded in
+bytes (`SEARCH_CACHE_MB`), least recently used first out.
+
+Reading goes through Whoosh 2.7.4's own codec objects (the terms table, the postings block reader and the
+lengths column); the version is pinned, and tests compare what is read here with Whoosh's own matchers.
+"""
+
+import threading
+from collections import OrderedDict
+from functools import partial
+from itertools import chain
+from pickle import loads
+
+import numpy as np
+from django.conf import settings
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+_EMPTY_IDS = np.zeros(0, dtype=np.int32)
+_EMPTY_TF = np.zeros(0, dtype=np.float32)
+_EMPTY_KEYS = np.zeros(0, dtype=np.int64)
+# Whoosh keeps a field's length per document as one byte, a logarithmic approximation of the length.
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+class SegmentCache:
+    """Arrays read from segments, keyed by (segment id, what), least recently used dropped past `limit` bytes."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.size = 0
+        self.entries = OrderedDict()
+        # One reader at a time: Whoosh's files seek and read, and a term read twice would be wasted work.
+        self.lock = threading.RLock()
+
+    def get(self, key, read):
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                return found
+            found = read()
+            self.entries[key] = found
+            self.size += _nbytes(found)
+            while self.size > self.limit and len(self.entries) > 1:
+                _, dropped = self.entries.popitem(last=False)
+                self.size -= _nbytes(dropped)
+            return found
+
+
+def _nbytes(value):
+    arrays = value if isinstance(value, tuple) else (value,)
+    return sum(a.nbytes for a in arrays) + 200  # the key and the tuple
+
+
+_cache = None
+_cache_lock = threading.Lock()
+
+
+def cache():
+    global _cache
+    with _cache_lock:
+        if _cache is None:
+            _cache = SegmentCache(settings.SEARCH_CACHE_MB * 1024 * 1024)
+        return _cache
+
+
+def _blocks(segreader, field, text):
+    """(document numbers, weights, values) of each postings block of a term in one segment (none if absent)."""
+    fieldobj = segreader.schema[field]
+    try:
+        info = segreader._terms.term_info(field, fieldobj.to_bytes(text))
+    except TermNotFound:
+        return
+    if info.is_inlined():
+        yield info.inlined_postings()
+        return
+    offset, length = info.extent()
+    matcher = W3LeafMatcher(segreader._terms._postfile, offset, length, fieldobj.format)
+    while True:
+        # Up to 128 postings: ids as deltas from 0, weights (None: all 1; a float: all equal), encoded values.
+        matcher._read_data()
+        deltas, weights, values = matcher._data
+        ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
+        if weights is None or isinstance(weights, float):
+            weights = np.full(len(ids), 1.0 if weights is None else weights, dtype=np.float32)
+        yield ids, weights, values
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
+def read_segment_postings(segreader, field, text):
+    """(document numbers in the segment, term frequencies) of one term, deleted documents included."""
+    ids, weights = [], []
+    for block_ids, block_weights, _ in _blocks(segreader, field, text):
+        ids.append(np.asarray(block_ids, dtype=np.int32))
+        weights.append(np.asarray(block_weights, dtype=np.float32))
+    if not ids:
+        return _EMPTY_IDS, _EMPTY_TF
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def read_segment_positions(segreader, field, text):
+    """Sorted `document << 32 | position` keys of every occurrence of a term in one segment (a field with
+    positions: Whoosh keeps each posting's positions as a 4-byte count and a pickled list of deltas)."""
+    docs, lists = [], []
+    for block_ids, _, values in _blocks(segreader, field, text):
+        docs.append(np.asarray(block_ids, dtype=np.int64))
+        lists += _unpickle_all(values)
+    if not lists:
+        return _EMPTY_KEYS
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    running = np.cumsum(np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum())))
+    # Positions restart in each posting: subtract what the postings before it added up to.
+    before = np.repeat(np.concatenate(([0], running[np.cumsum(counts)[:-1] - 1])), counts)
+    return (np.repeat(np.concatenate(docs), counts) << 32) | (running - before)
+
+
+def _unpickle_all(values):
+    """The lists of deltas of a block's postings, unpickled in one call: each value is `count`, then protocol 2's
+    header, the list and a stop; their lists are joined as the items of one outer list."""
+    inner = b"".join(value[6:-1] if value.endswith(b".") else value[6:] for value in values)
+    # Whoosh's own index files (analysis.index_terms output, pickled by its writer), never user input.
+    return loads(b"\x80\x02]q\x01(" + inner + b"e.")  # noqa: S301
+
+
+def read_segment_lengths(segreader, field):
+    """Length of `field` in each document of the segment (0 where it has none), as Whoosh stores it."""
+    count = segreader.doc_count_all()
+    column = segreader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if column is None:
+        return np.zeros(count, dtype=np.float32)
+    # The column holds one byte per document up to the last one with a length; the rest are 0.
+    raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+    lengths = np.zeros(count, dtype=np.float32)
+    lengths[: len(raw)] = _LENGTHS[raw]
+    return lengths
+
+
+class IndexArrays:
+    """One index generation seen as arrays: the postings and lengths of its segments, numbered as the searcher
+    numbers documents (each segment's numbers shifted by its offset)."""
+
+    def __init__(self, reader, segment_cache=None):
+        self.reader = reader
+        self.size = reader.doc_count_all()
+        self.cache = segment_cache or cache()
+        self.leaves = [
+            (leaf, offset, leaf.segment().segment_id())
+            for leaf, offset in reader.leaf_readers()
+            if leaf.segment() is not None  # an empty index has no segment
+        ]
+        self._lengths = {}
+        self._average = {}
+        self.documents = max(reader.doc_count(), 1)
+
+    def postings(self, field, text):
+        """(document numbers, term frequencies) of a term in the whole index, ascending."""
+        if field not in self.reader.schema:
+            return _EMPTY_IDS, _EMPTY_TF
+        parts = []
+        for leaf, offset, segment in self.leaves:
+            ids, tf = self.cache.get((segment, field, text), partial(read_segment_postings, leaf, field, text))
+            if len(ids):
+                parts.append((ids + offset if offset else ids, tf))
+        if not parts:
+            return _EMPTY_IDS, _EMPTY_TF
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def positions(self, field, text):
+        """Sorted `document << 32 | position` keys of every occurrence of a term in the whole index."""
+        if field not in self.reader.schema or not self.reader.schema[field].format.supports("positions"):
+            return _EMPTY_KEYS
+        parts = []
+        for leaf, offset, segment in self.leaves:
+            read = partial(read_segment_positions, leaf, field, text)
+            keys = self.cache.get((segment, field, text, "positions"), read)
+            if len(keys):
+                parts.append(keys + (offset << 32) if offset else keys)
+        if not parts:
+            return _EMPTY_KEYS
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def lengths(self, field):
+        found = self._lengths.get(field)
+        if found is None:
+            parts = [
+                self.cache.get((segment, field, None), partial(read_segment_lengths, leaf, field))
+                for leaf, _, segment in self.leaves
+            ]
+            found = self._lengths[field] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+        return found
+
+    def average_length(self, field):
+        if field not in self._average:
+            lengths = self.lengths(field)
+            present = lengths[lengths > 0]
+            self._average[field] = float(present.mean()) if len(present) else 1.0
+        return self._average[field]
