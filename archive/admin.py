@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.models import (
     Article,
     ArticleSlug,
+    Capture,
     Delivery,
     Official,
     OfficialAlias,
@@ -34,6 +35,18 @@ class ArticleInline(admin.StackedInline):
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         return readonly if may_publish(request) else [*readonly, "status"]
+
+
+class CaptureInline(admin.TabularInline):
+    """Where and when the article's page was captured, when it came from a web archive: read only."""
+
+    model = Capture
+    extra = 0
+    fields = readonly_fields = ["target_uri", "captured", "record_id", "payload_digest"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Story)
@@ -87,6 +100,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["content_hash", "created", "updated"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["publish", "unpublish", "confirm_reviewed", "retag"]
+    inlines = [CaptureInline]
     fieldsets = [
         (None, {"fields": ["story", "language", "title", "slug", "status", "published", "version"]}),
         (_("Review"), {"fields": ["needs_review", "review_notes"]}),

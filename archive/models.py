@@ -144,6 +144,24 @@ class ArticleSlug(models.Model):
         return self.article.get_absolute_url()
 
 
+class Capture(models.Model):
+    """A web-archive capture (a WARC record) an article was imported from: its provenance, and what makes a
+    second import of the same capture, or a revisit of it, a duplicate."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captures")
+    record_id = models.CharField(max_length=200, unique=True, help_text=_("WARC-Record-ID."))
+    payload_digest = models.CharField(max_length=200, blank=True, db_index=True, help_text=_("WARC-Payload-Digest."))
+    target_uri = models.CharField(max_length=2000, help_text=_("WARC-Target-URI: the captured address."))
+    captured = models.DateTimeField(null=True, blank=True, help_text=_("WARC-Date: when the page was captured."))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["captured", "id"]
+
+    def __str__(self):
+        return f"{self.target_uri} @ {self.captured}"
+
+
 class OfficialQuerySet(models.QuerySet):
     def published(self):
         """Officials named in at least one published article."""

@@ -11,12 +11,13 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Max, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
 
+from archive import citations, openapi
 from archive.models import Article, Language, Official, Status, Story, Topic
 from archive.pagecache import cached_page
 from archive.search import indexing, query
@@ -160,8 +161,31 @@ def article(request, slug):
         "topics": topics,
         "more": _more_like_this(obj, officials, topics),
         "json_ld": _article_json_ld(request, obj, variants, officials, topics),
+        "citation": citations.text(_reference(request, obj, officials, topics)),
+        "cite_formats": citations.FORMATS,
     }
     return render(request, "archive/article.html", context)
+
+
+def _reference(request, obj, officials, topics):
+    return citations.reference(obj, request.build_absolute_uri(obj.get_absolute_url()), officials, topics)
+
+
+def openapi_document(request):
+    """The OpenAPI 3.1 description of the API, the CSV export, the feeds and the citations."""
+    return JsonResponse(openapi.document(request.build_absolute_uri("/")), json_dumps_params={"ensure_ascii": False})
+
+
+def cite(request, slug, style):
+    """The article's reference as a file for a reference manager: RIS, BibTeX or CSL-JSON."""
+    if style not in citations.FORMATS:
+        raise Http404
+    obj = get_object_or_404(Article.objects.published(), slug=slug)
+    extension, content_type = citations.FORMATS[style]
+    reference = _reference(request, obj, obj.officials.all(), obj.topics.all())
+    response = HttpResponse(citations.RENDER[style](reference), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{obj.slug[:100]}.{extension}"'
+    return response
 
 
 @cached_page

@@ -7,6 +7,7 @@ and symlinks.
 """
 
 import codecs
+import datetime
 import io
 import json
 import re
@@ -24,7 +25,9 @@ from archive.ingest.html import Block, parse_html, text_block
 from archive.text import fold_key, nfc, strip_controls
 
 TEXT_EXTENSIONS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
-EXTENSIONS = {*TEXT_EXTENSIONS, ".zip", ".jsonl"}
+WARC_EXTENSIONS = {".warc", ".warc.gz", ".wacz"}
+EXTENSIONS = {*TEXT_EXTENSIONS, ".zip", ".jsonl", *WARC_EXTENSIONS}
+ACCEPTED = ".txt, .md, .html, .zip, .jsonl, .warc, .warc.gz or .wacz"
 MB = 1024 * 1024
 
 
@@ -32,6 +35,7 @@ MB = 1024 * 1024
 class Limits:
     file_bytes: int = 10 * MB  # one article file, or one JSON line
     jsonl_bytes: int = 2048 * MB
+    warc_bytes: int = 4096 * MB  # one WARC or WACZ file
     files: int = 50  # per upload
     zip_entries: int = 2000
     zip_bytes: int = 200 * MB  # uncompressed, all entries
@@ -41,6 +45,17 @@ class Limits:
     @classmethod
     def from_settings(cls):
         return cls(**getattr(settings, "INGEST_LIMITS", {}))
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Where and when a page was captured, as the WARC record states it."""
+
+    record_id: str  # WARC-Record-ID, e.g. <urn:uuid:…>
+    target_uri: str
+    date: datetime.datetime | None  # WARC-Date
+    payload_digest: str = ""  # WARC-Payload-Digest, e.g. sha1:…
+    revisit_of: str = ""  # a revisit's WARC-Refers-To-Target-URI
 
 
 @dataclass
@@ -54,7 +69,16 @@ class Source:
     warnings: list = field(default_factory=list)  # told to the editor
     notes: list = field(default_factory=list)  # for the editor to review (the article is flagged)
     verbatim_html: str | None = None  # an exported article's body, stored as it is (see source_from_record)
+    capture: Capture | None = None  # a page from a web archive: where and when it was captured
     deadline: float = float("inf")  # when its processing must be over (budget.start)
+
+
+@dataclass
+class Skipped:
+    """An input that is not an article (a crawl's index page, a redirect): reported, not failed."""
+
+    name: str
+    reason: str
 
 
 @dataclass
@@ -65,6 +89,10 @@ class Failure:
 
 class InputError(ValueError):
     pass
+
+
+class NotAnArticle(InputError):
+    """A captured page with too little text to be an article: skipped rather than failed."""
 
 
 # Header keys, folded (case and diacritics ignored), to field names.
@@ -235,7 +263,7 @@ def read_document(name, data, limits):
 
 def _read_document(name, data, limits):
     if len(data) > limits.file_bytes:
-        return Failure(name, _too_large(len(data), limits.file_bytes))
+        return Failure(name, too_large(len(data), limits.file_bytes))
     try:
         decoded = decode_report(data)
     except DecodeError as error:
@@ -252,7 +280,7 @@ def _read_document(name, data, limits):
     return source
 
 
-def _too_large(size, limit):
+def too_large(size, limit):
     return f"file too large ({size / MB:.1f} MB; the limit is {limit / MB:.0f} MB)"
 
 
@@ -261,7 +289,7 @@ def _too_large(size, limit):
 JSONL_KEYS = {
     "title", "body", "language", "published", "source_url", "source_name", "officials", "topics", "story",
     # Written by export_articles so that a round trip loses nothing:
-    "slug", "lead", "status", "legal_refs", "needs_review", "review_notes", "old_slugs",
+    "slug", "lead", "status", "legal_refs", "needs_review", "review_notes", "old_slugs", "captures",
 }  # fmt: skip
 
 
@@ -326,7 +354,7 @@ def read_jsonl(name, handle, limits):
         number += 1
         label = f"{name}:{number}"
         if isinstance(raw, int):
-            yield Failure(label, _too_large(raw, limits.file_bytes).replace("file", "line", 1))
+            yield Failure(label, too_large(raw, limits.file_bytes).replace("file", "line", 1))
             continue
         if not raw.strip():
             continue
@@ -415,10 +443,30 @@ def source_from_record(label, record):
         source.fields.pop("title", None)  # a stray <h1> in the body does not override the record
     else:
         source = Source(label, [text_block(p) for p in text_paragraphs(body)])
+    if record.get("captures"):
+        fields["captures"] = _captures(record["captures"])
     source.fields.update(fields)
     if verbatim:
         source.verbatim_html = body
     return source
+
+
+def _captures(value):
+    """An exported article's web-archive captures (export_articles writes them), as Capture records."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) and item.get("record_id") for item in value):
+        raise InputError("captures: expected a list of objects with a record_id")
+    try:
+        return [
+            Capture(
+                record_id=str(item["record_id"]),
+                target_uri=str(item.get("target_uri") or ""),
+                date=datetime.datetime.fromisoformat(item["captured"]) if item.get("captured") else None,
+                payload_digest=str(item.get("payload_digest") or ""),
+            )
+            for item in value
+        ]
+    except (TypeError, ValueError) as error:
+        raise InputError(f"captures: {error}") from None
 
 
 def _clean_json(value):
@@ -441,7 +489,7 @@ def iter_paths(paths, limits):
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 relative = child.relative_to(path).parts
-                if not any(part.startswith(".") for part in relative) and child.suffix.lower() in EXTENSIONS:
+                if not any(part.startswith(".") for part in relative) and file_suffix(child.name) in EXTENSIONS:
                     yield from iter_file(child, limits)
         elif path.is_file():
             yield from iter_file(path, limits)
@@ -449,39 +497,68 @@ def iter_paths(paths, limits):
             yield Failure(str(path), "no such file or folder")
 
 
+def file_suffix(name):
+    """The file type as its name says it, in lower case: '.txt', '.zip', '.warc.gz'…"""
+    lower = str(name).lower()
+    return ".warc.gz" if lower.endswith(".warc.gz") else PurePosixPath(lower).suffix
+
+
+def _unsupported(name, suffix):
+    return Failure(name, f"unsupported file type '{suffix or PurePosixPath(name).name}' (use {ACCEPTED})")
+
+
 def iter_file(path, limits):
-    suffix = path.suffix.lower()
+    suffix = file_suffix(path.name)
     name = str(path)
     if suffix not in EXTENSIONS:
-        yield Failure(name, f"unsupported file type '{suffix or path.name}' (use .txt, .md, .html, .zip or .jsonl)")
+        yield _unsupported(name, suffix)
         return
     size = path.stat().st_size
     if suffix == ".jsonl":
         if size > limits.jsonl_bytes:
-            yield Failure(name, _too_large(size, limits.jsonl_bytes))
+            yield Failure(name, too_large(size, limits.jsonl_bytes))
             return
         with path.open("rb") as handle:
             yield from read_jsonl(name, handle, limits)
         return
-    if suffix == ".zip":
+    if suffix in WARC_EXTENSIONS or suffix == ".zip":
         with path.open("rb") as handle:
-            yield from read_zip(name, handle, limits)
+            yield from iter_archive(name, suffix, handle, size, limits)
         return
     if size > limits.file_bytes:  # checked before reading
-        yield Failure(name, _too_large(size, limits.file_bytes))
+        yield Failure(name, too_large(size, limits.file_bytes))
         return
     yield read_document(name, path.read_bytes(), limits)
 
 
+def iter_archive(name, suffix, handle, size, limits):
+    """A zip, WARC or WACZ stream, entry by entry or record by record."""
+    # Imported here: the WARC reader builds on this module's Sources.
+    from archive.ingest import warc
+
+    if suffix == ".zip":
+        yield from read_zip(name, handle, limits, size=size)
+    elif suffix == ".wacz":
+        yield from warc.read_wacz(name, handle, limits)
+    else:
+        yield from warc.read_warc(name, handle, size, limits)
+
+
+def _read_streamed(name, suffix, handle, size, limits):
+    if suffix == ".jsonl":
+        return read_jsonl(name, handle, limits)
+    return iter_archive(name, suffix, handle, size, limits)
+
+
 def iter_upload(name, handle, size, limits):
     """An uploaded file (a file-like object whose size is known) to Sources."""
-    suffix = Path(name).suffix.lower()
+    suffix = file_suffix(name)
     if suffix not in EXTENSIONS:
-        yield Failure(name, f"unsupported file type '{suffix or name}' (use .txt, .md, .html, .zip or .jsonl)")
-    elif suffix == ".zip":
-        yield from read_zip(name, handle, limits, size=size)
+        yield _unsupported(name, suffix)
+    elif suffix in WARC_EXTENSIONS or suffix == ".zip":
+        yield from iter_archive(name, suffix, handle, size, limits)
     elif size > (limits.jsonl_bytes if suffix == ".jsonl" else limits.file_bytes):
-        yield Failure(name, _too_large(size, limits.jsonl_bytes if suffix == ".jsonl" else limits.file_bytes))
+        yield Failure(name, too_large(size, limits.jsonl_bytes if suffix == ".jsonl" else limits.file_bytes))
     elif suffix == ".jsonl":
         yield from read_jsonl(name, handle, limits)
     else:
@@ -530,18 +607,19 @@ def read_zip(name, handle, limits, size=None):
             parts = PurePosixPath(info.filename).parts
             if any(part.startswith(".") or part == "__MACOSX" for part in parts):
                 continue
-            suffix = PurePosixPath(info.filename).suffix.lower()
-            if suffix not in EXTENSIONS or suffix == ".zip":
-                reason = "nested zips are not accepted" if suffix == ".zip" else f"unsupported file type '{suffix}'"
-                yield Failure(member, reason)
+            suffix = file_suffix(info.filename)
+            if suffix not in EXTENSIONS or suffix in {".zip", ".wacz"}:
+                nested = suffix in {".zip", ".wacz"}
+                yield Failure(member, "nested zips are not accepted" if nested else f"unsupported file type '{suffix}'")
                 continue
-            if suffix != ".jsonl" and info.file_size > limits.file_bytes:
-                yield Failure(member, _too_large(info.file_size, limits.file_bytes))
+            streamed = suffix == ".jsonl" or suffix in WARC_EXTENSIONS
+            if not streamed and info.file_size > limits.file_bytes:
+                yield Failure(member, too_large(info.file_size, limits.file_bytes))
                 continue
             try:
                 with archive.open(info) as stream:
-                    if suffix == ".jsonl":
-                        yield from read_jsonl(member, stream, limits)
+                    if streamed:
+                        yield from _read_streamed(member, suffix, stream, info.file_size, limits)
                         continue
                     # Read one byte past the limit: headers can lie about sizes.
                     data = stream.read(limits.file_bytes + 1)

@@ -11,6 +11,8 @@ Rules for what an import does to the archive:
   it said before, is kept (the editor's correction wins); both changed → the editor's value is kept and the
   article is flagged for review with what the file says now. An update keeps the article's status (a takedown
   stays down).
+- A page from a web archive (WARC/WACZ) that is not an article is skipped with the reason, not failed; a
+  capture already imported (same WARC-Record-ID or payload digest, or a revisit of it) is a duplicate.
 - New articles are published when the run says so (`publish="all"`), or only those with nothing to
   review (`publish="reviewed"`), or never (`publish="none"`).
 """
@@ -25,11 +27,13 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
 from archive.ingest import budget, metadata
+from archive.ingest.captures import CaptureLog
 from archive.ingest.clean import Cleaned, clean
 from archive.ingest.entities import Gazetteer
-from archive.ingest.formats import Failure, InputError, Limits
+from archive.ingest.formats import Failure, InputError, Limits, NotAnArticle, Skipped
 from archive.ingest.numbers import extract_numbers
 from archive.ingest.stories import Fingerprint, StoryIndex, html_text
+from archive.ingest.warc import Revisit
 from archive.models import Article, ArticleSlug, Language, Status, Story
 from archive.officials import candidates
 from archive.sanitize import sanitize_html
@@ -37,13 +41,14 @@ from archive.search import changes
 from archive.text import fold_key, nfc
 
 LANGUAGES = {code for code, _ in Language.choices}
+MIN_CAPTURED_TEXT = 300  # characters: a captured page with less text after cleaning is not an article
 _url_ok = URLValidator(schemes=["http", "https"])
 
 
 @dataclass
 class Outcome:
     name: str
-    status: str  # created, updated, duplicate, failed
+    status: str  # created, updated, duplicate, skipped, failed
     reason: str = ""
     article_id: int | None = None
     title: str = ""
@@ -82,6 +87,7 @@ class Prepared:
     old_slugs: tuple = ()
     auto_tags: dict = None  # what the gazetteer inferred, kept for re-tagging (archive/officials/retag.py)
     mentions: tuple = ()  # role titles with names (archive/officials/candidates.py)
+    captures: tuple = ()  # formats.Capture: where the page was captured (a web archive, or an export's record)
 
     @property
     def needs_review(self):
@@ -129,13 +135,18 @@ def prepare(source, gazetteer, today):
     else:
         cleaned = clean(source.blocks, has_title=bool(fields.get("title")))
     if not any(block.text.strip() for block in cleaned.blocks):
-        raise InputError("no article text left after removing site chrome")
+        error = InputError if source.capture is None else NotAnArticle
+        raise error("no article text left after removing site chrome")
     sanitized = sanitize_html(source.verbatim_html if verbatim else "".join(b.outer() for b in cleaned.blocks))
     removed = set(sanitized.removed) | (set(sanitize_html(source.raw_html).removed) if source.raw_html else set())
     if removed:
         notes.append(f"Sanitizer removed: {', '.join(sorted(removed))}")
     body = sanitized.html
     text = "\n".join(block.text for block in cleaned.blocks)
+    if source.capture is not None:
+        _check_captured(text)
+        # Dates without a year are read as of the capture, not of the import.
+        today = source.capture.date.date() if source.capture.date else today
 
     source_url = fields.get("source_url") or cleaned.source_url
     if source_url:
@@ -234,6 +245,7 @@ def prepare(source, gazetteer, today):
         status=status,
         create_only_notes=tuple(create_only),
         old_slugs=tuple(fields.get("old_slugs") or ()),
+        captures=tuple(fields.get("captures") or ()) + ((source.capture,) if source.capture else ()),
     )
 
 
@@ -255,6 +267,14 @@ class Rights:
         return ""
 
 
+def _check_captured(text):
+    """A crawl brings pages that are not articles; one with little text left after cleaning is skipped."""
+    if len(text) < MIN_CAPTURED_TEXT:
+        raise NotAnArticle(
+            f"too short to be an article after cleaning ({len(text)} characters; at least {MIN_CAPTURED_TEXT})"
+        )
+
+
 class Importer:
     """Prepare, deduplicate, link and save. `run()` yields one Outcome per input, in batches."""
 
@@ -268,6 +288,7 @@ class Importer:
         self.today = today or datetime.date.today()
         self.gazetteer = Gazetteer()
         self.stories = StoryIndex()
+        self.captures = CaptureLog()
         # What this run has written, so that later batches see it. Dicts, in insertion order, so that a batch
         # that fails can be taken back out (see _save).
         self._slugs = {}  # slug -> None, this run
@@ -288,28 +309,65 @@ class Importer:
             yield from self._run(sources)
 
     def _run(self, sources):
-        batch = []  # Prepared, or the Outcome of an input that failed early: reported in input order
+        batch = []  # Prepared, or the Outcome of an input settled early: reported in input order
         for source in sources:
-            if isinstance(source, Failure):
-                batch.append(Outcome(source.name, "failed", source.reason))
-            else:
-                try:
-                    # What is left of the input's time bound, which started when it was read.
-                    with budget.until(source.deadline, self.seconds):
-                        batch.append(prepare(source, self.gazetteer, self.today))
-                except (InputError, budget.OverTime) as error:
-                    batch.append(Outcome(source.name, "failed", str(error), warnings=list(source.warnings)))
+            if isinstance(source, Revisit) and self.captures.waits_for(source.capture, batch):
+                yield from self._save(batch)  # the original is saved before its revisit is judged
+                batch = []
+            batch.append(self._admit(source))
             if len(batch) >= self.batch_size:
                 yield from self._save(batch)
                 batch = []
         if batch:
             yield from self._save(batch)
 
+    def _admit(self, source):
+        """A Prepared article, or the Outcome of an input that is settled before saving."""
+        if isinstance(source, Failure | Skipped):
+            return Outcome(source.name, "failed" if isinstance(source, Failure) else "skipped", source.reason)
+        if source.capture is not None and (article := self.captures.known(source.capture)):
+            return self._known_capture(source, article)
+        if isinstance(source, Revisit):
+            capture = source.capture
+            return Outcome(
+                source.name,
+                "skipped",
+                f"a revisit of {capture.revisit_of or capture.target_uri}, whose capture is not in the archive",
+            )
+        try:
+            # What is left of the input's time bound, which started when it was read.
+            with budget.until(source.deadline, self.seconds):
+                return prepare(source, self.gazetteer, self.today)
+        except NotAnArticle as error:
+            return Outcome(source.name, "skipped", str(error), warnings=list(source.warnings))
+        except (InputError, budget.OverTime) as error:
+            return Outcome(source.name, "failed", str(error), warnings=list(source.warnings))
+
+    def _known_capture(self, source, article):
+        """A capture already imported (the same record, the same payload, or a revisit): a duplicate, whose
+        new capture is kept as one more of the article."""
+        self.captures.record([(source.capture, article.pk)])
+        revisit = isinstance(source, Revisit)
+        return Outcome(
+            source.name,
+            "duplicate",
+            "a revisit of an imported capture" if revisit else "same capture",
+            article_id=article.pk,
+            title=article.title,
+            language=article.language,
+            published=article.published,
+            slug=article.slug,
+            story_id=article.story_id,
+        )
+
     # Saving ---------------------------------------------------------------------------------------
 
     def _save(self, batch):
         items = [entry for entry in batch if isinstance(entry, Prepared)]
-        saved = iter(self._save_items(items))
+        outcomes = self._save_items(items)
+        pairs = zip(items, outcomes, strict=True)
+        self.captures.record([(capture, done.article_id) for item, done in pairs for capture in item.captures])
+        saved = iter(outcomes)
         return [next(saved) if isinstance(entry, Prepared) else entry for entry in batch]
 
     def _save_items(self, items):
@@ -615,7 +673,7 @@ def merge_stated(article, item):
 
 
 def summarize(outcomes):
-    counts = {"created": 0, "updated": 0, "duplicate": 0, "failed": 0}
+    counts = {"created": 0, "updated": 0, "duplicate": 0, "failed": 0, "skipped": 0}
     for outcome in outcomes:
         counts[outcome.status] += 1
     return counts

@@ -21,7 +21,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.md,.html,.htm,.zip,.jsonl"}))
+        accept = ".txt,.md,.html,.htm,.zip,.jsonl,.warc,.gz,.wacz"
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -34,7 +35,10 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     files = MultipleFileField(
         label=gettext_lazy("Files"),
-        help_text=gettext_lazy(".txt, .md, .html, .jsonl, or a .zip of them. Several files at once are fine."),
+        help_text=gettext_lazy(
+            ".txt, .md, .html, .jsonl, or a .zip of them; web archives as .warc, .warc.gz or .wacz. "
+            "Several files at once are fine."
+        ),
     )
     publish = forms.BooleanField(
         label=gettext_lazy("Publish at once what needs no review"),
@@ -87,7 +91,11 @@ def upload_view(model_admin, request):
             level = messages.WARNING if counts["failed"] else messages.SUCCESS
             model_admin.message_user(
                 request,
-                _("%(created)d created, %(updated)d updated, %(duplicate)d duplicates, %(failed)d failed.") % counts,
+                _(
+                    "%(created)d created, %(updated)d updated, %(duplicate)d duplicates, %(failed)d failed, "
+                    "%(skipped)d skipped."
+                )
+                % counts,
                 level,
             )
             context.update(outcomes=outcomes, counts=counts, review=[o for o in outcomes if _to_review(o)])

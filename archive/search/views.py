@@ -2,19 +2,19 @@
 
 import time
 
-from django.http import JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 
 from archive.pagecache import cached_page
-from archive.search import indexing, query
+from archive.search import export, indexing, query
 
 
 @cached_page
 def search(request):
     result = query.run(request.GET)
-    context = {"result": result, "q": result.q, "base_path": request.path}
+    context = {"result": result, "q": result.q, "base_path": request.path, "csv_limit": export.MAX_ROWS}
     return render(request, "archive/search.html", context)
 
 
@@ -23,6 +23,7 @@ def api_search(request):
     body = as_json(query.run(request.GET), request)
     elapsed_ms = (time.perf_counter() - started) * 1000
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response["Link"] = f'<{body["csv"]}>; rel="alternate"; type="text/csv"'
     # The search's own time, for benchmarks and browser dev tools (W3C Server Timing).
     response["Server-Timing"] = f"search;dur={elapsed_ms:.1f}"
     return response
@@ -61,6 +62,7 @@ def as_json(result, request):
         "suggestion": result.suggestion,
         "notices": [str(n) for n in result.messages],
         "limited": result.limited,
+        "csv": request.build_absolute_uri(export.url(result)),
     }
 
 
@@ -71,3 +73,16 @@ def index_backlog(request):
         return {}
     lag = indexing.lag()
     return {"index_backlog": lag} if lag.stalled else {}
+
+
+def search_csv(request):
+    """The search's articles as CSV, one row each (archive/search/export.py)."""
+    found = export.prepare(request.GET)
+    response = StreamingHttpResponse(
+        export.lines(found, request.build_absolute_uri), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="gazette-search.csv"'
+    response["X-Result-Count"] = str(found.count)
+    response["X-Export-Limit"] = str(export.MAX_ROWS)
+    response["X-Export-Truncated"] = "true" if found.truncated else "false"
+    return response

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
 from archive.feeds import filter_labels, normalized_query
+from archive.search import export
 
 register = template.Library()
 
@@ -29,6 +30,12 @@ def localized(topic):
 def feed_query(result):
     """The query string that a feed of this search or listing takes: its words and filters, no page or order."""
     return normalized_query(result)
+
+
+@register.simple_tag
+def csv_url(result):
+    """The CSV export of this search (archive/search/export.py)."""
+    return export.url(result)
 
 
 @register.simple_tag

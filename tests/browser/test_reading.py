@@ -128,9 +128,13 @@ def test_subscribing_to_a_search_by_email_from_its_page(page, archive):
 
     page.goto("/search/?q=administrative&sort=oldest")
     # The feed of the same search is advertised in the head and linked in the page.
-    feeds = page.locator("head link[rel=alternate]")
+    feeds = page.locator('head link[rel=alternate]:not([type="text/csv"])')
     expect(feeds).to_have_count(2)
     assert feeds.first.get_attribute("href") == "/feeds/search.rss?q=administrative"
+    # And its CSV, with the order too.
+    expect(page.locator('head link[rel=alternate][type="text/csv"]')).to_have_attribute(
+        "href", "/api/search.csv?q=administrative&sort=oldest"
+    )
     page.get_by_role("link", name="Follow this search by feed or e-mail").click()
     expect(page.get_by_role("heading", name="Follow: “administrative”")).to_be_in_viewport()
     page.get_by_label("E-mail alerts to").fill("reader@example.org")
@@ -151,3 +155,5 @@ def test_ticking_a_facet_updates_the_advertised_feeds_too(page, archive):
     expect(page.locator(".follow .feeds a").first).to_have_attribute(
         "href", "/feeds/search.rss?q=administrative&language=en"
     )
+    for csv in (page.locator('head link[type="text/csv"]'), page.locator('main a[type="text/csv"]')):
+        expect(csv).to_have_attribute("href", "/api/search.csv?q=administrative&language=en")

@@ -8,7 +8,7 @@ from archive.models import Article
 
 
 def article_record(article):
-    return {
+    record = {
         "title": article.title,
         "slug": article.slug,
         "language": article.language,
@@ -26,6 +26,18 @@ def article_record(article):
         "lead": article.lead,
         "body": article.body,
     }
+    captures = article.captures.all()
+    if captures:
+        record["captures"] = [
+            {
+                "record_id": capture.record_id,
+                "payload_digest": capture.payload_digest,
+                "target_uri": capture.target_uri,
+                "captured": capture.captured.isoformat() if capture.captured else None,
+            }
+            for capture in captures
+        ]
+    return record
 
 
 class Command(BaseCommand):
@@ -40,7 +52,7 @@ class Command(BaseCommand):
         # Stories first created, then languages: the order import needs to rebuild the same stories.
         articles = (
             articles.select_related("story")
-            .prefetch_related("officials", "topics", "old_slugs")
+            .prefetch_related("officials", "topics", "old_slugs", "captures")
             .order_by("story_id", "id")
         )
         stream = open(output, "w", encoding="utf-8", newline="\n") if output else self.stdout._out  # noqa: SIM115

@@ -1,4 +1,5 @@
-"""Import articles from files, folders, zips and JSON Lines. See DESIGN "Stable interface"."""
+"""Import articles from files, folders, zips, JSON Lines and web archives (WARC, WACZ). See DESIGN "Stable
+interface"."""
 
 import errno
 import sys
@@ -71,7 +72,10 @@ def describe(error):
 
 
 class Command(BaseCommand):
-    help = "Import articles (.txt, .md, .html, .zip, .jsonl files or folders). Exit 0: all ok; 1: some failed."
+    help = (
+        "Import articles (.txt, .md, .html, .zip, .jsonl, .warc, .warc.gz, .wacz files or folders). "
+        "Exit 0: all ok (pages that are not articles are skipped); 1: some failed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
@@ -127,12 +131,13 @@ class Command(BaseCommand):
             bar.close()
 
     def _summary(self, counts, started, imported, dry_run):
-        total = sum(counts[status] for status in ("created", "updated", "duplicate", "failed"))
+        total = sum(counts[status] for status in ("created", "updated", "duplicate", "failed", "skipped"))
         elapsed, indexed = imported - started, time.monotonic() - imported
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(
             f"{prefix}{total} articles: {counts['created']} created, {counts['updated']} updated, "
-            f"{counts['duplicate']} duplicates, {counts['failed']} failed; {counts['review']} need review "
+            f"{counts['duplicate']} duplicates, {counts['failed']} failed, {counts['skipped']} skipped; "
+            f"{counts['review']} need review "
             f"({total / max(elapsed, 1e-6):,.0f} docs/s: {elapsed:.1f} s to import, {indexed:.1f} s to index)"
         )
 
@@ -172,8 +177,8 @@ class Command(BaseCommand):
             bar.stream.write("\r\033[K")
         for warning in outcome.warnings:
             self.stderr.write(f"warning: {outcome.name}: {warning}")
-        if outcome.status == "failed":
-            self.stdout.write(f"failed: {outcome.name}: {outcome.reason}")
+        if outcome.status in {"failed", "skipped"}:
+            self.stdout.write(f"{outcome.status}: {outcome.name}: {outcome.reason}")
             return
         line = f"{outcome.status}: {outcome.name} → [{outcome.language}] {outcome.published} {outcome.title}"
         if outcome.article_id:
