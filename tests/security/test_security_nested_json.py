@@ -24,9 +24,10 @@ def good(title):
 LINES = [
     good("First good line"),
     '{"title": "Deep", "body": "text", "language": "en", "extra": ' + DEEP + "}",
-    # Shallow enough for the parser, deep enough to overflow anything that recursed into it afterwards.
+    # Shallow enough for the parser however deep the request's stack already is (middleware, the upload view),
+    # deep enough to overflow anything that recursed into it afterwards with a small stack to spare.
     json.dumps(
-        {"title": "Deep list", "body": "text", "language": "en", "officials": json.loads("[" * 900 + "]" * 900)}
+        {"title": "Deep list", "body": "text", "language": "en", "officials": json.loads("[" * 400 + "]" * 400)}
     ),
     good("Last good line"),
 ]

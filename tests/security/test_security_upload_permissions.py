@@ -26,7 +26,13 @@ ROLES = {
 
 @pytest.fixture
 def victim():
-    return make_article(title="Budget approved", body="<p>The assembly approved the budget.</p>", source_url=VICTIM_URL)
+    """An article imported from a file that stated its title (re-imports merge stated fields against it)."""
+    return make_article(
+        title="Budget approved",
+        body="<p>The assembly approved the budget.</p>",
+        source_url=VICTIM_URL,
+        imported={"title": "Budget approved"},
+    )
 
 
 def sign_in(client, django_user_model, role):
