@@ -713,6 +713,16 @@ class GazetteElasticsearchBackend(Elasticsearch7SearchBackend):
         self.conn.indices.create(index=name, body=self._index_body(building=True))
         return name
 
+    def remove_leftovers(self):
+        """Nothing, here: an index no alias names yet may be another machine's rebuild in progress (the Whoosh
+        backend tells a dead rebuild by its process; the engine cannot). `discard` removes a failed one."""
+        return []
+
+    def discard(self, name):
+        """Delete a generation that failed to build (never a live one)."""
+        if name not in self.live_indexes():
+            self.conn.indices.delete(index=name, ignore_unavailable=True)
+
     def live_indexes(self):
         """The concrete index(es) the alias points to (the index itself, made before aliases were used)."""
         if self.conn.indices.exists_alias(name=self.index_name):

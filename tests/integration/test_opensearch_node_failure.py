@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pytest
-from django.db import close_old_connections
 from haystack import connections
 
 from archive.search import indexing
@@ -152,7 +151,6 @@ def test_killing_a_node_loses_no_search_and_no_applied_change(engine, capsys):
     finally:
         stop.set()
         reader.join(timeout=60)
-        close_old_connections()
     indexing.drain()
 
     diff = indexing.compare()
