@@ -12,14 +12,13 @@ written once to a temporary table, then top 20, the count and five `GROUP BY` co
     python -m bench.reference_fts5 ARCHIVE.jsonl QUERIES.json DB_PATH OUT.json
 """
 
-import argparse
 import json
 import os
 import sqlite3
 import time
 
 from bench.queries import fts5_query
-from bench.reference_whoosh import FACETS, facet_values, load
+from bench.reference_whoosh import FACETS, facet_values, reference_inputs
 
 DEPTH = 10  # results ranked for the quality set
 _LETTERS = str.maketrans({"đ": "d", "Đ": "D", "ё": "е", "Ё": "Е"})  # what remove_diacritics leaves
@@ -118,15 +117,7 @@ def quality(db, items, urls):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser()
-    parser.add_argument("archive")
-    parser.add_argument("queries")
-    parser.add_argument("db")
-    parser.add_argument("out")
-    args = parser.parse_args(argv)
-    articles = load(args.archive)
-    with open(args.queries, encoding="utf-8") as handle:
-        query_set = json.load(handle)
+    args, articles, query_set = reference_inputs(argv, "db")
     db, seconds = build(args.db, articles)
     db.execute("CREATE TEMP TABLE m(id INTEGER PRIMARY KEY)")
     out = {

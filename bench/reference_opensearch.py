@@ -15,7 +15,6 @@ and 127.0.0.1:9201,127.0.0.1:9202,127.0.0.1:9203. `nodes` in the output is the c
 (`bench_ref_<random>`) is deleted afterwards.
 """
 
-import argparse
 import json
 import time
 import uuid
@@ -23,7 +22,7 @@ import uuid
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import bulk
 
-from bench.reference_whoosh import FACETS, facet_values, load
+from bench.reference_whoosh import FACETS, facet_values, reference_inputs
 
 BULK = 500
 
@@ -87,15 +86,7 @@ def search(conn, index, q, faceted):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser()
-    parser.add_argument("archive")
-    parser.add_argument("queries")
-    parser.add_argument("hosts")
-    parser.add_argument("out")
-    args = parser.parse_args(argv)
-    articles = load(args.archive)
-    with open(args.queries, encoding="utf-8") as handle:
-        query_set = json.load(handle)
+    args, articles, query_set = reference_inputs(argv, "hosts")
     hosts = [f"http://{host}/" for host in args.hosts.split(",") if host]
     conn = Elasticsearch(hosts, timeout=120)
     index = f"bench_ref_{uuid.uuid4().hex[:8]}"

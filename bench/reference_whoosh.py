@@ -43,6 +43,17 @@ def load(archive):
         return [json.loads(line) for line in lines if line.strip()]
 
 
+def reference_inputs(argv, target):
+    """The command line every reference engine takes: ARCHIVE QUERIES TARGET OUT, TARGET naming its own index,
+    database or hosts. Returns (the arguments, the archive's articles, the query set)."""
+    parser = argparse.ArgumentParser()
+    for name in ("archive", "queries", target, "out"):
+        parser.add_argument(name)
+    args = parser.parse_args(argv)
+    with open(args.queries, encoding="utf-8") as handle:
+        return args, load(args.archive), json.load(handle)
+
+
 def build_index(path, articles):
     schema = fields.Schema(
         id=fields.ID(stored=True, unique=True),
@@ -116,15 +127,7 @@ def quality_in(index_dir, articles, items):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser()
-    parser.add_argument("archive")
-    parser.add_argument("queries")
-    parser.add_argument("index_dir")
-    parser.add_argument("out")
-    args = parser.parse_args(argv)
-    articles = load(args.archive)
-    with open(args.queries, encoding="utf-8") as handle:
-        query_set = json.load(handle)
+    args, articles, query_set = reference_inputs(argv, "index_dir")
 
     ix, seconds = build_index(args.index_dir, articles)
     started = time.perf_counter()
