@@ -10,6 +10,7 @@ from haystack import connections
 
 from archive.search import aliases
 from config.settings import search_connection
+from tests.integration.site import Site
 
 SEARCH_URL = os.environ.get("SEARCH_URL", "")
 LIVE = urlsplit(SEARCH_URL).scheme in {"elasticsearch", "elasticsearchs", "opensearch", "opensearchs"}
@@ -41,3 +42,13 @@ def engine():
         finally:
             # The alias's generations and the writer lock's index.
             backend.conn.indices.delete(index=f"{info['INDEX_NAME']}_*", ignore=404)
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A Gazette of its own (data dir, database) for one test; its server, if started, stops after it."""
+    site = Site(tmp_path / "data")
+    site.data_dir.mkdir()
+    yield site
+    site.stop()
+    site.drop_database()

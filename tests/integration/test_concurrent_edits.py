@@ -5,21 +5,12 @@ import threading
 
 import pytest
 
-from tests.integration.site import Editor, Site
+from tests.integration.site import Editor
 
 pytestmark = [pytest.mark.slow]
 
 STALE = "Someone else changed this article meanwhile"
 SAVED = "was changed successfully"
-
-
-@pytest.fixture
-def site(tmp_path):
-    site = Site(tmp_path / "data")
-    site.data_dir.mkdir()
-    yield site
-    site.stop()
-    site.drop_database()
 
 
 def test_four_editors_saving_different_fields_at_once_lose_nothing(site):

@@ -6,17 +6,9 @@ import time
 
 import pytest
 
-from tests.integration.site import Site, articles_jsonl, wait_for
+from tests.integration.site import articles_jsonl, wait_for
 
 pytestmark = [pytest.mark.slow]
-
-
-@pytest.fixture
-def site(tmp_path):
-    site = Site(tmp_path / "data")
-    site.data_dir.mkdir()
-    yield site
-    site.drop_database()
 
 
 def toc_generation(site):

@@ -13,21 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.site import Editor, Site, articles_jsonl, unique_word, urllib, wait_for
+from tests.integration.site import Editor, articles_jsonl, unique_word, urllib, wait_for
 
 pytestmark = [pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 VISIBLE_WITHIN = 10.0  # seconds: the bound asserted here; the measured figures are far below it
-
-
-@pytest.fixture
-def site(tmp_path):
-    site = Site(tmp_path / "data")
-    site.data_dir.mkdir()
-    yield site
-    site.stop()
-    site.drop_database()
 
 
 class Readers:

@@ -7,17 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.site import Site, wait_for
+from tests.integration.site import wait_for
 
 pytestmark = [pytest.mark.slow]
-
-
-@pytest.fixture
-def site(tmp_path):
-    site = Site(tmp_path / "data")
-    site.data_dir.mkdir()
-    yield site
-    site.drop_database()
 
 
 def children(pid):
