@@ -10,6 +10,7 @@ A "Source:/Nguồn:/Источник:" line that names a URL or an outlet is kep
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 
 from archive.ingest.html import Block
@@ -63,10 +64,6 @@ class Cleaned:
     dropped: list = field(default_factory=list)
 
 
-def is_chrome(text):
-    return bool(_CHROME.match(fold_key(text)))
-
-
 def is_caption(text, *, first):
     words = text.split()
     if _MARKED_CAPTION.search(text):
@@ -82,70 +79,161 @@ def is_caption(text, *, first):
 
 
 def clean(blocks, *, has_title=False):
-    result = Cleaned(blocks=[])
-    kept = []
+    """The article in `blocks`: each paragraph is settled by the first of _LINE_RULES that applies, until one
+    says the article is over; then _PAGE_RULES look at what is kept as a whole."""
+    page = _Page(blocks, has_title)
     for index, block in enumerate(blocks):
-        text = block.text.strip()
-        if block.tag != "p":
-            kept.append(block)
-            continue
-        if not text:
-            if "<img" in block.html:
-                kept.append(block)
-            continue
-        if source := _SOURCE_LINE.match(text):
-            value = source.group(1).strip()
-            if url := _URL.search(value):
-                result.source_url = result.source_url or url.group(0).rstrip(".,;)")
-            else:
-                result.source_name = result.source_name or value
-            result.dropped.append(text)
-            continue
+        line = _Line(block, index)
+        for rule in _LINE_RULES:
+            if rule(line, page):
+                break
+        if page.ended:
+            break
+    for rule in _PAGE_RULES:
+        rule(page)
+    return page.out
+
+
+class _Line:
+    def __init__(self, block, index):
+        self.block, self.index = block, index
+        self.text = block.text.strip()
+
+    @cached_property
+    def folded(self):
         # Chrome lines are short; long paragraphs skip the (costly) folding.
-        folded = fold_key(text) if len(text) <= 160 else text.casefold()
-        if _TAIL.match(folded) and kept:
-            # "Source", "Comment (0)", "No data": the article is over; what follows is the site's.
-            result.dropped.extend(b.text for b in blocks[index:] if b.text.strip())
-            if kept and _is_author(kept[-1].text):
-                result.dropped.append(kept.pop().text)
-            break
-        if kept and kept[-1].tag == "p" and len(kept) > 2 and kept[-1].text.strip().casefold() == text.casefold():
-            # A teaser card repeats its headline (link text, then image alt): the related-news list starts.
-            result.dropped.append(kept.pop().text)
-            result.dropped.extend(b.text for b in blocks[index:] if b.text.strip())
-            break
-        if _CHROME.match(folded):
-            result.dropped.append(text)
-            continue
-        if len(kept) < 4 and (byline := _byline(text)):
-            result.byline_date, name = byline
-            result.source_name = result.source_name or name
-            result.dropped.append(text)
-            if kept and not has_title and not result.headline and kept[-1].tag == "p":
-                result.headline = kept.pop().text  # the line above a byline is the headline
-            continue
-        if is_caption(text, first=not kept):
-            if _IMAGE_PLACEHOLDER.search(text):
-                result.dropped.append(text)
-            else:
-                kept.append(_figure(text, kept))
-            continue
-        kept.append(block)
-    if kept and kept[-1].tag == "p" and (signoff := _AGENCY_SIGNOFF.search(kept[-1].text)):
-        last = kept[-1]
-        agency = signoff.group(1)
-        result.source_name = result.source_name or agency
-        kept[-1] = type(last)(last.tag, _AGENCY_SIGNOFF.sub("", last.html), _AGENCY_SIGNOFF.sub("", last.text))
-    if (
-        not has_title
-        and not result.headline
-        and len(kept) > 1
-        and kept[0].tag == "p"
-        and _looks_like_headline(kept[0].text)
-    ):
-        result.headline = kept.pop(0).text
-    result.blocks = kept
-    return result
+        return fold_key(self.text) if len(self.text) <= 160 else self.text.casefold()
+
+
+class _Page:
+    def __init__(self, blocks, has_title):
+        self.blocks, self.has_title = blocks, has_title
+        self.out = Cleaned(blocks=[])
+        self.ended = False
+
+    @property
+    def kept(self):
+        return self.out.blocks
+
+    def end_at(self, index):
+        """The article is over: the rest of the page is the site's."""
+        self.out.dropped.extend(b.text for b in self.blocks[index:] if b.text.strip())
+        self.ended = True
+
+
+# Line rules: each returns True when it has settled the line (kept it, dropped it, or ended the article).
+
+
+def _other_element(line, page):
+    # Headings, lists, tables and figures are kept: chrome comes as paragraphs.
+    if line.block.tag == "p":
+        return False
+    page.kept.append(line.block)
+    return True
+
+
+def _empty(line, page):
+    # An image-only paragraph stays: a caption after it makes it the figure's image (_figure).
+    if line.text:
+        return False
+    if "<img" in line.block.html:
+        page.kept.append(line.block)
+    return True
+
+
+def _source_line(line, page):
+    if not (source := _SOURCE_LINE.match(line.text)):
+        return False
+    value, out = source.group(1).strip(), page.out
+    if url := _URL.search(value):
+        out.source_url = out.source_url or url.group(0).rstrip(".,;)")
+    else:
+        out.source_name = out.source_name or value
+    out.dropped.append(line.text)
+    return True
+
+
+def _tail(line, page):
+    # "Source", "Comment (0)", "No data": the article is over; what follows is the site's.
+    if not (_TAIL.match(line.folded) and page.kept):
+        return False
+    page.end_at(line.index)
+    if _is_author(page.kept[-1].text):
+        page.out.dropped.append(page.kept.pop().text)
+    return True
+
+
+def _teaser(line, page):
+    # A teaser card repeats its headline (link text, then image alt): the related-news list starts.
+    kept = page.kept
+    if not (len(kept) > 2 and kept[-1].tag == "p" and kept[-1].text.strip().casefold() == line.text.casefold()):
+        return False
+    page.out.dropped.append(kept.pop().text)
+    page.end_at(line.index)
+    return True
+
+
+def _chrome(line, page):
+    if not _CHROME.match(line.folded):
+        return False
+    page.out.dropped.append(line.text)
+    return True
+
+
+def _byline_line(line, page):
+    # Only near the top: further down, a short line ending in a date is text.
+    if len(page.kept) >= 4 or not (byline := _byline(line.text)):
+        return False
+    out, kept = page.out, page.kept
+    out.byline_date, name = byline
+    out.source_name = out.source_name or name
+    out.dropped.append(line.text)
+    if kept and not page.has_title and not out.headline and kept[-1].tag == "p":
+        out.headline = kept.pop().text  # the line above a byline is the headline
+    return True
+
+
+def _caption(line, page):
+    if not is_caption(line.text, first=not page.kept):
+        return False
+    if _IMAGE_PLACEHOLDER.search(line.text):
+        page.out.dropped.append(line.text)
+    else:
+        page.kept.append(_figure(line.text, page.kept))
+    return True
+
+
+def _text(line, page):
+    page.kept.append(line.block)
+    return True
+
+
+_LINE_RULES = [_other_element, _empty, _source_line, _tail, _teaser, _chrome, _byline_line, _caption, _text]
+
+
+# Page rules, on what the line rules kept.
+
+
+def _agency_signoff(page):
+    """'… — VNA' ending the last paragraph names the outlet; the sign-off is not text."""
+    kept = page.kept
+    if not (kept and kept[-1].tag == "p" and (signoff := _AGENCY_SIGNOFF.search(kept[-1].text))):
+        return
+    last = kept[-1]
+    page.out.source_name = page.out.source_name or signoff.group(1)
+    kept[-1] = type(last)(last.tag, _AGENCY_SIGNOFF.sub("", last.html), _AGENCY_SIGNOFF.sub("", last.text))
+
+
+def _first_line_headline(page):
+    # With no stated title and no byline under a headline, a short first line without a full stop is the title.
+    kept, out = page.kept, page.out
+    if page.has_title or out.headline or len(kept) < 2:
+        return
+    if kept[0].tag == "p" and _looks_like_headline(kept[0].text):
+        out.headline = kept.pop(0).text
+
+
+_PAGE_RULES = [_agency_signoff, _first_line_headline]
 
 
 def _figure(caption, kept):
