@@ -54,30 +54,57 @@ def detect_language(text):
     if not letters:
         return Detected(None, False)
     cyrillic = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff") / letters
-    count = len(words)
-    short = count < 12
-
-    def share(vocabulary):
-        return sum(1 for w in words if w in vocabulary) / count
-
     if cyrillic > 0.6:
-        if any(ch in _NOT_RUSSIAN for ch in text):
-            return Detected(None, False)
-        ru = share(_RU_WORDS)
-        return Detected("ru", not short and cyrillic > 0.8 and ru > 0.05)
+        return _cyrillic_language(text, words, cyrillic)
     if cyrillic > 0.2:
+        return Detected(None, False)  # scripts mixed: no language of the three
+    return _latin_language(_Shares.of(words, letters))
+
+
+def _share(words, vocabulary):
+    return sum(1 for w in words if w in vocabulary) / len(words)
+
+
+def _cyrillic_language(text, words, cyrillic):
+    if any(ch in _NOT_RUSSIAN for ch in text):
         return Detected(None, False)
-    vi_letters = sum(1 for w in words for ch in w if ch in _VI_MARKED) / letters
-    en, vi, other = share(_EN_WORDS), share(_VI_WORDS), share(_OTHER_WORDS)
-    vi_plain = share(_VI_PLAIN)
-    if en >= 0.06 and en > vi + vi_plain and en > other:
-        return Detected("en", not short and en >= 0.1 and other < en / 3 and vi < en / 4)
-    if vi >= 0.04 or vi_letters > 0.03:
-        return Detected("vi", not short and vi >= 0.04 and vi_letters > 0.04 and en < 0.05)
-    if vi_plain >= 0.08 and vi_plain > other:
+    ru = _share(words, _RU_WORDS)
+    return Detected("ru", len(words) >= 12 and cyrillic > 0.8 and ru > 0.05)
+
+
+@dataclass(frozen=True)
+class _Shares:
+    """How much of a Latin-script text is each language's common words, and Vietnamese letters."""
+
+    en: float
+    vi: float
+    vi_plain: float
+    other: float
+    vi_letters: float  # of all letters
+    short: bool
+
+    @classmethod
+    def of(cls, words, letters):
+        return cls(
+            en=_share(words, _EN_WORDS),
+            vi=_share(words, _VI_WORDS),
+            vi_plain=_share(words, _VI_PLAIN),
+            other=_share(words, _OTHER_WORDS),
+            vi_letters=sum(1 for w in words for ch in w if ch in _VI_MARKED) / letters,
+            short=len(words) < 12,
+        )
+
+
+def _latin_language(s):
+    # English first: Vietnamese names in an English text bring Vietnamese letters, not Vietnamese words.
+    if s.en >= 0.06 and s.en > s.vi + s.vi_plain and s.en > s.other:
+        return Detected("en", not s.short and s.en >= 0.1 and s.other < s.en / 3 and s.vi < s.en / 4)
+    if s.vi >= 0.04 or s.vi_letters > 0.03:
+        return Detected("vi", not s.short and s.vi >= 0.04 and s.vi_letters > 0.04 and s.en < 0.05)
+    if s.vi_plain >= 0.08 and s.vi_plain > s.other:
         return Detected("vi", False)  # Vietnamese without its diacritics
-    if short and other == 0:
-        return Detected("vi" if vi_letters else "en", False)
+    if s.short and s.other == 0:
+        return Detected("vi" if s.vi_letters else "en", False)
     return Detected(None, False)
 
 
