@@ -412,42 +412,59 @@ def source_from_record(label, record):
     # A record with a slug was written by export_articles: the archive's own article. It is taken as it
     # stands (no chrome removal; empty officials, topics or lead stay empty) so that a round trip loses nothing.
     verbatim = bool(record.get("slug"))
-    fields = {}
-    for key in ("title", "language", "published", "source_url", "source_name", "story", "slug", "lead", "status"):
-        value = record.get(key)
-        if value in (None, ""):
-            if verbatim and key in record:
-                fields[key] = ""
-            continue
-        if not isinstance(value, str | int):
-            raise InputError(f"{key}: expected a string")
-        fields[key] = str(value).strip()
-    for key in ("officials", "topics", "legal_refs", "old_slugs"):
-        value = record.get(key)
-        if value in (None, "", []):
-            if verbatim and key in record:
-                fields[key] = []
-            continue
-        if isinstance(value, str):
-            value = [part.strip() for part in re.split(r"[;,]", value) if part.strip()]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InputError(f"{key}: expected a list of strings")
-        fields[key] = value
+    fields = {**_text_fields(record, verbatim), **_list_fields(record, verbatim)}
     if "needs_review" in record:
         fields["needs_review"] = bool(record["needs_review"])
         fields["review_notes"] = str(record.get("review_notes") or "")
-    if _HTML_TAG.search(body):
-        source = read_html(
-            label, body, base=record.get("source_url") if isinstance(record.get("source_url"), str) else None
-        )
-        source.fields.pop("title", None)  # a stray <h1> in the body does not override the record
-    else:
-        source = Source(label, [text_block(p) for p in text_paragraphs(body)])
+    source = _body_source(label, body, record.get("source_url"))
     if record.get("captures"):
         fields["captures"] = _captures(record["captures"])
     source.fields.update(fields)
     if verbatim:
         source.verbatim_html = body
+    return source
+
+
+_TEXT_KEYS = ("title", "language", "published", "source_url", "source_name", "story", "slug", "lead", "status")
+_LIST_KEYS = ("officials", "topics", "legal_refs", "old_slugs")
+
+
+def _text_fields(record, verbatim):
+    fields = {}
+    for key in _TEXT_KEYS:
+        value = record.get(key)
+        if value in (None, ""):
+            if verbatim and key in record:
+                fields[key] = ""  # an export states an empty field: it stays empty
+            continue
+        if not isinstance(value, str | int):
+            raise InputError(f"{key}: expected a string")
+        fields[key] = str(value).strip()
+    return fields
+
+
+def _list_fields(record, verbatim):
+    fields = {}
+    for key in _LIST_KEYS:
+        value = record.get(key)
+        if value in (None, "", []):
+            if verbatim and key in record:
+                fields[key] = []
+            continue
+        if isinstance(value, str):  # "a; b, c", as a spreadsheet writes a list
+            value = [part.strip() for part in re.split(r"[;,]", value) if part.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InputError(f"{key}: expected a list of strings")
+        fields[key] = value
+    return fields
+
+
+def _body_source(label, body, source_url):
+    """The body as paragraphs: read as HTML when it has real tags, else as plain text."""
+    if not _HTML_TAG.search(body):
+        return Source(label, [text_block(p) for p in text_paragraphs(body)])
+    source = read_html(label, body, base=source_url if isinstance(source_url, str) else None)
+    source.fields.pop("title", None)  # a stray <h1> in the body does not override the record
     return source
 
 
