@@ -20,6 +20,7 @@ Rules for what an import does to the archive:
 import datetime
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -117,110 +118,46 @@ def content_hash(body_html):
     return hashlib.sha256(" ".join(nfc(html_text(body_html)).casefold().split()).encode()).hexdigest()
 
 
+@dataclass
+class Review:
+    """What preparing an article tells the editor: notes (the article needs review) and warnings (the import's
+    report only). Notes on guesses (language, title, date) are also kept apart: an update does not apply them."""
+
+    notes: list
+    warnings: list
+    guesses: list = field(default_factory=list)
+
+    def note(self, text):
+        self.notes.append(text)
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+    def guessed(self, text):
+        self.notes.append(text)
+        self.guesses.append(text)
+
+
 def prepare(source, gazetteer, today):
     """Every stage short of the database. Raises InputError when there is no article to make."""
     fields = source.fields
-    notes, warnings = list(source.notes), list(source.warnings)
-    create_only = []  # notes on guesses (language, title, date) that an update does not apply
-
-    def guessed(note):
-        notes.append(note)
-        create_only.append(note)
-
-    explicit = {key for key, value in fields.items() if value not in (None, "", [])}
-    verbatim = source.verbatim_html is not None
-    if verbatim:  # an exported article: every field stated, even when empty, and the body as stored
-        explicit |= set(fields)
-        cleaned = Cleaned(blocks=source.blocks)
-    else:
-        cleaned = clean(source.blocks, has_title=bool(fields.get("title")))
-    if not any(block.text.strip() for block in cleaned.blocks):
-        error = InputError if source.capture is None else NotAnArticle
-        raise error("no article text left after removing site chrome")
-    sanitized = sanitize_html(source.verbatim_html if verbatim else "".join(b.outer() for b in cleaned.blocks))
-    removed = set(sanitized.removed) | (set(sanitize_html(source.raw_html).removed) if source.raw_html else set())
-    if removed:
-        notes.append(f"Sanitizer removed: {', '.join(sorted(removed))}")
-    body = sanitized.html
+    review = Review(list(source.notes), list(source.warnings))
+    explicit = _stated_fields(source)
+    cleaned = _cleaned(source)
+    body = _sanitized_body(source, cleaned, review)
     text = "\n".join(block.text for block in cleaned.blocks)
     if source.capture is not None:
         _check_captured(text)
         # Dates without a year are read as of the capture, not of the import.
         today = source.capture.date.date() if source.capture.date else today
-
-    source_url = fields.get("source_url") or cleaned.source_url
-    if source_url:
-        try:
-            _url_ok(source_url)
-        except ValidationError:
-            warnings.append(f"source URL ignored, not a web address: {source_url[:80]}")
-            source_url = ""
-    source_name = fields.get("source_name") or cleaned.source_name
-    if not source_name and source_url and "source_name" not in explicit:
-        source_name = urlsplit(source_url).hostname.removeprefix("www.")
-
-    language = language_code(fields.get("language") or "")
-    if language and language not in LANGUAGES:
-        raise InputError(f"unsupported language '{fields['language']}' (use en, ru or vi)")
-    if not language:
-        detected = metadata.detect_language(f"{fields.get('title', '')}\n{text}")
-        hint = fields.get("language_hint")
-        if detected.language is None and hint not in LANGUAGES:
-            raise InputError("language not recognized (en, ru or vi); state it in a Language: header")
-        language = detected.language or hint
-        if not detected.sure and hint != language:
-            guessed(f"Language detection unsure: took '{language}'")
-
-    lead = fields["lead"] if "lead" in explicit else metadata.make_lead(cleaned.blocks)
-    title = fields.get("title") or cleaned.headline.removesuffix(".")
-    if not title and source_url and (title := metadata.title_from_url(source_url, text)):
-        guessed("Title restored from the words of the source URL")
-    if not title:
-        title = metadata.derive_title(lead or text)
-        guessed("Title derived from the first sentence (the text has no headline)")
-    title = " ".join(title.split())[:500]
-
-    if fields.get("published"):
-        try:
-            published = metadata.parse_iso_date(fields["published"])
-        except ValueError:
-            # "Date: 12/1": the header says which day; the year is read from the text, and flagged.
-            if not (found := metadata.partial_date(fields["published"])):
-                raise InputError(f"published: not a date: {fields['published']!r}") from None
-            reading = metadata.with_context_year(found, text, today)
-            published = reading.date
-            guessed(reading.note)
-    else:
-        lead_text = "\n".join(block.text for block in cleaned.blocks[:2])
-        reading = metadata.read_date(cleaned.byline_date, lead_text, text, today)
-        published = reading.date
-        if reading.note:
-            guessed(reading.note)
-
+    source_url, source_name = _source(fields, cleaned, explicit, review)
+    language = _language(fields, text, review)
+    title, lead = _title_and_lead(fields, explicit, cleaned, source_url, text, review)
+    published = _published(fields, cleaned, text, today, review)
     tags = gazetteer.tag(f"{title}\n{text}", language)
-    found_officials, found_topics = tags.officials, tags.topics
-    for name, could_be in tags.ambiguous:
-        notes.append(f"Ambiguous name {name!r}: could be {' or '.join(could_be)}; tag the right one")
-    if "officials" in explicit:
-        officials, unknown = gazetteer.resolve_officials(fields["officials"])
-        if unknown:
-            notes.append(f"Unknown officials (add them in the admin): {', '.join(unknown)}")
-    else:
-        officials = found_officials
-    if "topics" in explicit:
-        topics, unknown = gazetteer.resolve_topics(fields["topics"])
-        if unknown:
-            notes.append(f"Unknown topics: {', '.join(unknown)}")
-    else:
-        topics = found_topics
-
-    if "needs_review" in fields:  # an export states its own review state
-        notes = [line for line in fields.get("review_notes", "").splitlines() if line.strip()]
-        if fields["needs_review"] and not notes:
-            notes = ["Marked for review"]
-    status = fields.get("status", "")
-    if status and status not in Status.values:
-        raise InputError(f"status: expected draft or published, not {status!r}")
+    officials, topics = _officials_and_topics(gazetteer, tags, fields, explicit, review)
+    _stated_review(fields, review)
+    status = _status(fields)
     return Prepared(
         name=source.name,
         title=title,
@@ -237,16 +174,152 @@ def prepare(source, gazetteer, today):
         numbers=frozenset(extract_numbers(text, language)),
         auto_tags=tags.auto(),
         mentions=tuple(tags.mentions),
-        notes=notes,
-        warnings=warnings,
+        notes=review.notes,
+        warnings=review.warnings,
         explicit=explicit,
         story_key=(fields.get("story") or "")[:200],
         slug=fields.get("slug", ""),
         status=status,
-        create_only_notes=tuple(create_only),
+        create_only_notes=tuple(review.guesses),
         old_slugs=tuple(fields.get("old_slugs") or ()),
         captures=tuple(fields.get("captures") or ()) + ((source.capture,) if source.capture else ()),
     )
+
+
+def _stated_fields(source):
+    """The names of the fields the input states. An exported article states every field, even when empty."""
+    explicit = {key for key, value in source.fields.items() if value not in (None, "", [])}
+    if source.verbatim_html is not None:
+        explicit |= set(source.fields)
+    return explicit
+
+
+def _cleaned(source):
+    """The article's blocks, site chrome removed; an exported article's body stays as it was stored."""
+    if source.verbatim_html is not None:
+        cleaned = Cleaned(blocks=source.blocks)
+    else:
+        cleaned = clean(source.blocks, has_title=bool(source.fields.get("title")))
+    if not any(block.text.strip() for block in cleaned.blocks):
+        error = InputError if source.capture is None else NotAnArticle
+        raise error("no article text left after removing site chrome")
+    return cleaned
+
+
+def _sanitized_body(source, cleaned, review):
+    verbatim = source.verbatim_html is not None
+    sanitized = sanitize_html(source.verbatim_html if verbatim else "".join(b.outer() for b in cleaned.blocks))
+    # The page as given is reported too: what went with the chrome may have carried a script.
+    removed = set(sanitized.removed) | (set(sanitize_html(source.raw_html).removed) if source.raw_html else set())
+    if removed:
+        review.note(f"Sanitizer removed: {', '.join(sorted(removed))}")
+    return sanitized.html
+
+
+def _source(fields, cleaned, explicit, review):
+    """The source URL (a web address or nothing) and the outlet's name: stated, found in the page, or the host."""
+    source_url = fields.get("source_url") or cleaned.source_url
+    if source_url and not _is_web_address(source_url):
+        review.warn(f"source URL ignored, not a web address: {source_url[:80]}")
+        source_url = ""
+    source_name = fields.get("source_name") or cleaned.source_name
+    if not source_name and source_url and "source_name" not in explicit:
+        source_name = urlsplit(source_url).hostname.removeprefix("www.")
+    return source_url, source_name
+
+
+def _is_web_address(url):
+    try:
+        _url_ok(url)
+    except ValidationError:
+        return False
+    return True
+
+
+def _language(fields, text, review):
+    language = language_code(fields.get("language") or "")
+    if language and language not in LANGUAGES:
+        raise InputError(f"unsupported language '{fields['language']}' (use en, ru or vi)")
+    return language or _detected_language(fields, text, review)
+
+
+def _detected_language(fields, text, review):
+    detected = metadata.detect_language(f"{fields.get('title', '')}\n{text}")
+    # The page's lang attribute settles what detection cannot, and confirms what it is unsure of.
+    hint = fields.get("language_hint")
+    if detected.language is None and hint not in LANGUAGES:
+        raise InputError("language not recognized (en, ru or vi); state it in a Language: header")
+    language = detected.language or hint
+    if not detected.sure and hint != language:
+        review.guessed(f"Language detection unsure: took '{language}'")
+    return language
+
+
+def _title_and_lead(fields, explicit, cleaned, source_url, text, review):
+    """The stated or found title, else one restored from the URL or derived from the lead; and the lead."""
+    lead = fields["lead"] if "lead" in explicit else metadata.make_lead(cleaned.blocks)
+    title = fields.get("title") or cleaned.headline.removesuffix(".")
+    if not title and source_url and (title := metadata.title_from_url(source_url, text)):
+        review.guessed("Title restored from the words of the source URL")
+    if not title:
+        title = metadata.derive_title(lead or text)
+        review.guessed("Title derived from the first sentence (the text has no headline)")
+    return " ".join(title.split())[:500], lead
+
+
+def _published(fields, cleaned, text, today, review):
+    stated = fields.get("published")
+    if not stated:
+        lead_text = "\n".join(block.text for block in cleaned.blocks[:2])
+        reading = metadata.read_date(cleaned.byline_date, lead_text, text, today)
+        if reading.note:
+            review.guessed(reading.note)
+        return reading.date
+    try:
+        return metadata.parse_iso_date(stated)
+    except ValueError:
+        return _partial_date(stated, text, today, review)
+
+
+def _partial_date(stated, text, today, review):
+    # "Date: 12/1": the header says which day; the year is read from the text, and flagged.
+    if not (found := metadata.partial_date(stated)):
+        raise InputError(f"published: not a date: {stated!r}") from None
+    reading = metadata.with_context_year(found, text, today)
+    review.guessed(reading.note)
+    return reading.date
+
+
+def _officials_and_topics(gazetteer, tags, fields, explicit, review):
+    """The officials and topics the input states (unknown names noted), else those found in the text."""
+    for name, could_be in tags.ambiguous:
+        review.note(f"Ambiguous name {name!r}: could be {' or '.join(could_be)}; tag the right one")
+    officials, topics = tags.officials, tags.topics
+    if "officials" in explicit:
+        officials, unknown = gazetteer.resolve_officials(fields["officials"])
+        if unknown:
+            review.note(f"Unknown officials (add them in the admin): {', '.join(unknown)}")
+    if "topics" in explicit:
+        topics, unknown = gazetteer.resolve_topics(fields["topics"])
+        if unknown:
+            review.note(f"Unknown topics: {', '.join(unknown)}")
+    return officials, topics
+
+
+def _stated_review(fields, review):
+    """An export states its own review state: its notes replace those this import made."""
+    if "needs_review" not in fields:
+        return
+    review.notes = [line for line in fields.get("review_notes", "").splitlines() if line.strip()]
+    if fields["needs_review"] and not review.notes:
+        review.notes = ["Marked for review"]
+
+
+def _status(fields):
+    status = fields.get("status", "")
+    if status and status not in Status.values:
+        raise InputError(f"status: expected draft or published, not {status!r}")
+    return status
 
 
 @dataclass(frozen=True)
@@ -398,7 +471,20 @@ class Importer:
         del self._new_stories[mark[4] :]
 
     def _save_batch(self, batch):
-        known_hashes = {
+        known = self._known(batch)
+        outcomes, pending = [], _Pending()
+        for item in batch:
+            if pending.clashes(item):
+                self._create(pending.articles)  # the earlier one must exist before this one is judged
+                pending = _Pending()
+            outcomes.append(self._judge(item, known, pending))
+        self._create(pending.articles)
+        return [o if isinstance(o, Outcome) else self._created_outcome(o) for o in outcomes]
+
+    def _known(self, batch):
+        """What the database holds that the batch may meet: articles by content and by source URL, the slugs
+        taken; and the stories by key, into self._keys."""
+        by_hash = {
             article.content_hash: article
             for article in Article.objects.filter(content_hash__in={p.content_hash for p in batch})
         }
@@ -407,50 +493,41 @@ class Importer:
             by_url.setdefault(article.source_url, article)
         for story in Story.objects.filter(key__in={p.story_key for p in batch if p.story_key}):
             self._keys.setdefault(story.key, story)
-        taken = set(Article.objects.filter(slug__in={self._slug_base(p) for p in batch}).values_list("slug", flat=True))
-        taken |= set(
-            ArticleSlug.objects.filter(slug__in={self._slug_base(p) for p in batch}).values_list("slug", flat=True)
-        )
+        bases = {self._slug_base(p) for p in batch}
+        taken = set(Article.objects.filter(slug__in=bases).values_list("slug", flat=True))
+        taken |= set(ArticleSlug.objects.filter(slug__in=bases).values_list("slug", flat=True))
+        return _Known(by_hash, by_url, taken)
 
-        outcomes, pending = [], []
-        pending_hashes, pending_urls, pending_keys = set(), set(), set()
-        for item in batch:
-            if (
-                item.content_hash in pending_hashes
-                or (item.source_url and item.source_url in pending_urls)
-                or (item.story_key and (item.story_key, item.language) in pending_keys)
-            ):
-                self._create(pending)  # the earlier one must exist before this one is judged
-                pending, pending_hashes, pending_urls, pending_keys = [], set(), set(), set()
-            same = known_hashes.get(item.content_hash)
-            if same is None and item.content_hash in self._hashes:  # saved by this run, in an earlier batch
-                same = Article.objects.filter(pk=self._hashes[item.content_hash]).first()
-            if same is not None and not upstream_news(same, item):
-                outcomes.append(self._outcome(item, "duplicate", same.pk, reason="same content"))
-                continue
-            target = same or (by_url.get(item.source_url) if item.source_url else None)
-            if target is None and item.source_url in self._urls:
-                target = Article.objects.filter(pk=self._urls[item.source_url]).first()
-            if target is None and item.story_key and item.story_key in self._keys:
-                story = self._keys[item.story_key]
-                if story.pk:
-                    target = Article.objects.filter(story=story, language=item.language).first()
-            if refusal := self.rights.refusal(item, target):
-                outcomes.append(Outcome(item.name, "failed", refusal, warnings=item.warnings))
-                continue
-            if target is not None:
-                outcomes.append(self._update(target, item))
-                continue
-            article = self._new_article(item, taken)
-            pending.append((item, article))
-            pending_hashes.add(item.content_hash)
-            if item.source_url:
-                pending_urls.add(item.source_url)
-            if item.story_key:
-                pending_keys.add((item.story_key, item.language))
-            outcomes.append(article)  # replaced by its Outcome once saved
-        self._create(pending)
-        return [o if isinstance(o, Outcome) else self._created_outcome(o) for o in outcomes]
+    def _judge(self, item, known, pending):
+        """The Outcome of `item`, or its new Article (added to `pending`; its Outcome comes once saved)."""
+        same = self._same_content(item, known)
+        if same is not None and not upstream_news(same, item):
+            return self._outcome(item, "duplicate", same.pk, reason="same content")
+        target = same or self._earlier_version(item, known)
+        if refusal := self.rights.refusal(item, target):
+            return Outcome(item.name, "failed", refusal, warnings=item.warnings)
+        if target is not None:
+            return self._update(target, item)
+        article = self._new_article(item, known.taken)
+        pending.add(item, article)
+        return article
+
+    def _same_content(self, item, known):
+        same = known.by_hash.get(item.content_hash)
+        if same is None and item.content_hash in self._hashes:  # saved by this run, in an earlier batch
+            same = Article.objects.filter(pk=self._hashes[item.content_hash]).first()
+        return same
+
+    def _earlier_version(self, item, known):
+        """The article `item` is a new version of: the same source URL, or the same story in the same language."""
+        target = known.by_url.get(item.source_url) if item.source_url else None
+        if target is None and item.source_url in self._urls:
+            target = Article.objects.filter(pk=self._urls[item.source_url]).first()
+        if target is None and item.story_key and item.story_key in self._keys:
+            story = self._keys[item.story_key]
+            if story.pk:
+                target = Article.objects.filter(story=story, language=item.language).first()
+        return target
 
     def _slug_base(self, item):
         return item.slug or metadata.slug_base(item.title)
@@ -561,6 +638,22 @@ class Importer:
         old_officials, old_topics = self.gazetteer.match(
             f"{article.title}\n{html_text(article.body)}", article.language
         )
+        self._apply(article, item)
+        _update_review(article, item)
+        if "status" in item.explicit:
+            article.status = item.status
+        if "story" in item.explicit:
+            article.story = self._stated_story(item)
+        try:
+            with transaction.atomic():
+                _save_retagged(article, item, old_officials, old_topics)
+        except IntegrityError as error:
+            return Outcome(item.name, "failed", f"cannot update article {article.pk}: {error}")
+        self._hashes[item.content_hash] = article.pk
+        return self._outcome(item, "updated", article.pk, article=article)
+
+    def _apply(self, article, item):
+        """The new text, and the stated fields by the merge rules (module docstring)."""
         article.body, article.lead, article.legal_refs = item.body, item.lead, item.legal_refs
         article.content_hash = item.content_hash
         if "source_name" not in item.explicit and not article.source_name:
@@ -570,44 +663,14 @@ class Importer:
             article.slug = self._unique_slug(item.slug, set())
         if item.old_slugs:
             self._keep_old_slugs([(article, item.old_slugs)])
-        if "needs_review" in item.explicit:
-            article.needs_review = item.needs_review
-            article.review_notes = "\n".join(item.notes)
-        elif notes := [note for note in item.notes if note not in item.create_only_notes]:
-            # Notes on a title, date or language this update does not apply would only confuse the editor.
-            kept = article.review_notes.splitlines() if article.needs_review else []
-            article.needs_review = True
-            article.review_notes = "\n".join(dict.fromkeys(kept + notes))
-        if "status" in item.explicit:
-            article.status = item.status
-        if "story" in item.explicit:
-            story = self._keys.get(item.story_key) or Story(key=item.story_key)
-            if story.pk is None:
-                story.save()
-                self._new_stories.append(story)
-            self._keys[item.story_key] = story
-            article.story = story
-        try:
-            with transaction.atomic():
-                reset = {
-                    "officials": "officials" in item.explicit
-                    or set(article.officials.values_list("pk", flat=True)) == set(old_officials),
-                    "topics": "topics" in item.explicit
-                    or set(article.topics.values_list("pk", flat=True)) == set(old_topics),
-                }
-                # Tags an editor corrected stay, and so does what they were corrected from (for re-tagging).
-                previous = article.auto_tags or {}
-                article.auto_tags = {k: item.auto_tags[k] if reset[k] else previous.get(k) for k in reset}
-                article.save()
-                if reset["officials"]:
-                    article.officials.set(item.officials)
-                if reset["topics"]:
-                    article.topics.set(item.topics)
-                candidates.record_mentions([(article, item.mentions)], replace=True)
-        except IntegrityError as error:
-            return Outcome(item.name, "failed", f"cannot update article {article.pk}: {error}")
-        self._hashes[item.content_hash] = article.pk
-        return self._outcome(item, "updated", article.pk, article=article)
+
+    def _stated_story(self, item):
+        story = self._keys.get(item.story_key) or Story(key=item.story_key)
+        if story.pk is None:
+            story.save()
+            self._new_stories.append(story)
+        self._keys[item.story_key] = story
+        return story
 
     def _created_outcome(self, article):
         return self._outcome(article._prepared, "created", article.pk, article=article)
@@ -630,6 +693,67 @@ class Importer:
             outcome.needs_review = article.needs_review
             outcome.notes = [n for n in article.review_notes.splitlines() if n.strip()]
         return outcome
+
+
+class _Known(NamedTuple):
+    by_hash: dict  # content hash -> Article
+    by_url: dict  # source URL -> Article
+    taken: set  # slugs
+
+
+@dataclass
+class _Pending:
+    """New articles of a batch, not yet written, and what a later input would clash with: one with the same
+    content, source URL or story and language must find the earlier one in the database."""
+
+    articles: list = field(default_factory=list)  # (Prepared, Article)
+    hashes: set = field(default_factory=set)
+    urls: set = field(default_factory=set)
+    keys: set = field(default_factory=set)  # (story key, language)
+
+    def clashes(self, item):
+        return (
+            item.content_hash in self.hashes
+            or (item.source_url and item.source_url in self.urls)
+            or (item.story_key and (item.story_key, item.language) in self.keys)
+        )
+
+    def add(self, item, article):
+        self.articles.append((item, article))
+        self.hashes.add(item.content_hash)
+        if item.source_url:
+            self.urls.add(item.source_url)
+        if item.story_key:
+            self.keys.add((item.story_key, item.language))
+
+
+def _update_review(article, item):
+    if "needs_review" in item.explicit:  # an export states its own review state
+        article.needs_review = item.needs_review
+        article.review_notes = "\n".join(item.notes)
+    elif notes := [note for note in item.notes if note not in item.create_only_notes]:
+        # Notes on a title, date or language this update does not apply would only confuse the editor.
+        kept = article.review_notes.splitlines() if article.needs_review else []
+        article.needs_review = True
+        article.review_notes = "\n".join(dict.fromkeys(kept + notes))
+
+
+def _save_retagged(article, item, old_officials, old_topics):
+    """Save an updated article; its officials and topics follow the new text unless an editor corrected them."""
+    reset = {
+        "officials": "officials" in item.explicit
+        or set(article.officials.values_list("pk", flat=True)) == set(old_officials),
+        "topics": "topics" in item.explicit or set(article.topics.values_list("pk", flat=True)) == set(old_topics),
+    }
+    # Tags an editor corrected stay, and so does what they were corrected from (for re-tagging).
+    previous = article.auto_tags or {}
+    article.auto_tags = {k: item.auto_tags[k] if reset[k] else previous.get(k) for k in reset}
+    article.save()
+    if reset["officials"]:
+        article.officials.set(item.officials)
+    if reset["topics"]:
+        article.topics.set(item.topics)
+    candidates.record_mentions([(article, item.mentions)], replace=True)
 
 
 def _numbered(base, n):
