@@ -80,6 +80,49 @@ def test_cleaning_keeps_source_url_and_cuts_related_headlines():
     assert clean(source.blocks).source_url == "https://nhandan.vn/a-b"
 
 
+def test_a_source_line_names_the_outlet_but_a_bare_source_line_ends_the_article():
+    source = read_text(
+        "x.txt",
+        "Ministers met in Hanoi on Monday to review the year.\n\nNguồn: VietnamPlus\n\n"
+        "The meeting agreed on three goals.\n\nSource\n\nOther headline",
+    )
+    result = clean(source.blocks)
+    assert result.source_name == "VietnamPlus"
+    assert [b.text for b in result.blocks] == [
+        "Ministers met in Hanoi on Monday to review the year.",
+        "The meeting agreed on three goals.",
+    ]
+
+
+def test_a_dated_line_is_a_byline_only_near_the_top():
+    top = clean(read_text("x.txt", "Báo Nhân Dân 13/01/2024\n\nThe first paragraph of the article.").blocks)
+    assert (top.byline_date, top.source_name) == ("13/01/2024", "Báo Nhân Dân")
+    paragraphs = "\n\n".join(f"Paragraph {n} of the article." for n in "abcd")
+    lower = clean(read_text("x.txt", f"{paragraphs}\n\nBáo Nhân Dân 13/01/2024\n\nThe end.").blocks)
+    assert lower.byline_date == "" and "Báo Nhân Dân 13/01/2024" in [b.text for b in lower.blocks]
+
+
+def test_a_caption_takes_the_image_paragraph_above_it_as_its_figure():
+    source = read_html(
+        "a.html",
+        '<p>Lead paragraph of the story here.</p><p><img src="https://x.vn/a.jpg" alt=""></p>'
+        "<p>Prime Minister Pham Minh Chinh attends the ceremony.</p><p>More text follows here, with details.</p>",
+    )
+    blocks = clean(source.blocks).blocks
+    assert [b.tag for b in blocks] == ["p", "figure", "p"]
+    assert blocks[1].html.startswith("<figure><img ")
+    assert blocks[1].html.endswith(
+        "<figcaption>Prime Minister Pham Minh Chinh attends the ceremony.</figcaption></figure>"
+    )
+
+
+def test_a_short_first_line_is_the_headline_unless_the_title_is_stated():
+    blocks = read_text("x.txt", "Exports rise again\n\nThe ministry said on Monday that exports rose.").blocks
+    assert clean(blocks).headline == "Exports rise again"
+    stated = clean(blocks, has_title=True)
+    assert stated.headline == "" and stated.blocks[0].text == "Exports rise again"
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [
@@ -142,6 +185,23 @@ def test_a_later_date_in_the_body_does_not_beat_the_lead():
 def test_language_detection(text, language, sure):
     detected = metadata.detect_language(text)
     assert (detected.language, detected.sure) == (language, sure)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Half Cyrillic, half Latin: none of the three languages, rather than a guess.
+        ("Правительство утвердило план. The government approved the plan for the next year today.", (None, False)),
+        # Cyrillic without Russian function words: Russian, but not sure.
+        ("Правительственная канцелярия выступила с многочисленными инициативами", ("ru", False)),
+        # A name alone: Vietnamese letters make it Vietnamese, too short to be sure.
+        ("Lê Minh Khái", ("vi", False)),
+    ],
+    ids=["mixed scripts", "thin Russian", "a name alone"],
+)
+def test_language_detection_doubts_thin_evidence_and_refuses_mixed_scripts(text, expected):
+    detected = metadata.detect_language(text)
+    assert (detected.language, detected.sure) == expected
 
 
 def test_title_restored_from_url_words():
