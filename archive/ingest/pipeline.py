@@ -471,6 +471,7 @@ class Importer:
         del self._new_stories[mark[4] :]
 
     def _save_batch(self, batch):
+        """Each item judged in order against the archive and this run; new articles are written together."""
         known = self._known(batch)
         outcomes, pending = [], _Pending()
         for item in batch:
@@ -638,7 +639,7 @@ class Importer:
         old_officials, old_topics = self.gazetteer.match(
             f"{article.title}\n{html_text(article.body)}", article.language
         )
-        self._apply(article, item)
+        self._apply_new_version(article, item)
         _update_review(article, item)
         if "status" in item.explicit:
             article.status = item.status
@@ -652,7 +653,7 @@ class Importer:
         self._hashes[item.content_hash] = article.pk
         return self._outcome(item, "updated", article.pk, article=article)
 
-    def _apply(self, article, item):
+    def _apply_new_version(self, article, item):
         """The new text, and the stated fields by the merge rules (module docstring)."""
         article.body, article.lead, article.legal_refs = item.body, item.lead, item.legal_refs
         article.content_hash = item.content_hash
