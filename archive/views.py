@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
 
 from archive import citations, openapi
-from archive.models import Article, Language, Official, Status, Story, Topic
+from archive.models import Article, Language, Official, Source, Status, Story, Topic
 from archive.pagecache import cached_page
 from archive.search import indexing, query
 from archive.security import named_port_only
@@ -258,6 +258,12 @@ def language(request, code):
     if code not in Language.values:
         raise Http404
     return _listing(request, "archive/language.html", {"language": [code]}, code=code, label=Language(code).label)
+
+
+@cached_page
+def source(request, key):
+    obj = get_object_or_404(Source, key=key)
+    return _listing(request, "archive/source.html", {"source": [obj.key]}, source=obj)
 
 
 @cached_page
