@@ -147,7 +147,7 @@ def _article_json_ld(request, obj, variants, officials, topics):
 
 @cached_page
 def article(request, slug):
-    obj = Article.objects.published().select_related("story").filter(slug=slug).first()
+    obj = Article.objects.published().select_related("story", "source").filter(slug=slug).first()
     if obj is None:
         old = get_object_or_404(Article.objects.published().filter(old_slugs__slug=slug))
         return redirect(old, permanent=True)

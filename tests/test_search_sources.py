@@ -105,3 +105,8 @@ def test_check_index_notices_a_source_renamed_behind_its_back(archive):
         call_command("check_index", stdout=out)
     assert exit_.value.code == 1
     assert f"stale: 1 in the index with outdated content: {archive['reuters'].pk}" in out.getvalue()
+
+
+def test_an_article_page_links_to_its_source(client, archive):
+    page = lxml.html.fromstring(client.get(archive["plus_url"].get_absolute_url()).content)
+    assert page.xpath("//a[text()='all its articles']/@href") == ["/sources/vietnamplus/"]

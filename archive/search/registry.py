@@ -11,6 +11,7 @@ facets.py, search_indexes.py), the index signature check_index compares (indexin
 """
 
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,15 +24,15 @@ from archive.models import Language, Official, Source, Topic
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 
-def first(row):
+def _first(row):
     return row[0]
 
 
-def any_value(values):
+def _any(values):
     return set(values)
 
 
-def same(values):
+def _themselves(values):
     return {v: v for v in values}
 
 
@@ -46,11 +47,11 @@ class Facet:
     label: object  # its name for readers (a lazy translation)
     description: str  # for the API description
     lookups: tuple  # Article value paths (as for values_list) it is made from; all of them are in the signature
-    value: Callable = first  # the index value of one row of `lookups`
+    value: Callable = _first  # the index value of one row of `lookups`
     many: bool = False  # an article may have several values (a many-to-many)
-    known: Callable = any_value  # (values) -> those that are valid; the others are reported and ignored
+    known: Callable = _any  # (values) -> those that are valid; the others are reported and ignored
     normal: Callable = _unchanged  # a valid value as links carry it
-    labels: Callable = same  # (values) -> {value: label}
+    labels: Callable = _themselves  # (values) -> {value: label}
     order: object = "count"  # "count" (most articles first, then by label), "number", or a tuple of the values
     refines: str | None = None  # the facet whose one chosen value this one narrows (month: year)
     # With `refines`: (value, the refined facet's value) -> index value, and back (None: another parent's); and
@@ -65,6 +66,8 @@ class Facet:
 
     def signed(self, rows_):
         """The part of an index signature this facet makes of the rows of its lookups."""
+        if len(rows_) == 1:  # most facets: one value per article
+            return [] if rows_[0][0] is None else [[str(v) for v in rows_[0]]]
         return sorted({tuple(str(v) for v in row) for row in rows_ if row[0] is not None})
 
     def url_order(self, values):
@@ -80,8 +83,8 @@ class Facet:
 
 
 def rows(article, lookups):
-    """The rows values_list("pk"-less, *lookups) gives for one article, read from the instance (and its prefetched
-    relations). The lookups of one facet follow at most one relation, the same one."""
+    """The rows `values_list(*lookups)` gives for one article, read from the instance and its (prefetched)
+    relations. The lookups of one facet follow at most one relation, the same one."""
     relation, _, _ = lookups[0].rpartition("__")
     related = [article]
     if relation:
@@ -288,15 +291,15 @@ def signed_rows(queryset):
     by_relation = {}
     for facet in _facets:
         by_relation.setdefault(facet.lookups[0].rpartition("__")[0], []).append(facet)
-    out = {}
+    out = defaultdict(dict)
     for group in by_relation.values():
         lookups = list(dict.fromkeys(lookup for facet in group for lookup in facet.lookups))
-        collected = {}
+        rows_of = defaultdict(list)
         for pk, *values in queryset.order_by().values_list("pk", *lookups).iterator(chunk_size=2000):
-            row = dict(zip(lookups, values, strict=True))
-            for facet in group:
-                collected.setdefault((pk, facet.name), []).append(tuple(row[lookup] for lookup in facet.lookups))
-        for (pk, name), found in collected.items():
-            out.setdefault(pk, {})[name] = get(name).signed(found)
+            rows_of[pk].append(values)
+        for facet in group:
+            picks = [lookups.index(lookup) for lookup in facet.lookups]
+            for pk, found in rows_of.items():
+                out[pk][facet.name] = facet.signed([[row[i] for i in picks] for row in found])
     order = names()
-    return {pk: {name: parts.get(name, []) for name in order} for pk, parts in out.items()}
+    return {pk: {name: parts[name] for name in order} for pk, parts in out.items()}
