@@ -281,15 +281,21 @@ def from_index(facet, counts, filters):
 # The signature -------------------------------------------------------------------------------------------------
 
 
-def signed(article):
+def _signing(covered):
+    """The facets whose lookups add to a signature that holds the columns `covered` already."""
+    return [f for f in _facets if not set(f.lookups) <= covered]
+
+
+def signed(article, covered=frozenset()):
     """{facet: its part of the index signature} for one article (check_index compares it with the database's)."""
-    return {f.name: f.signed(rows(article, f.lookups)) for f in _facets}
+    return {f.name: f.signed(rows(article, f.lookups)) for f in _signing(covered)}
 
 
-def signed_rows(queryset):
+def signed_rows(queryset, covered=frozenset()):
     """{article pk: {facet: its signature part}} for every article of `queryset`: one query per relation."""
+    signing = _signing(covered)
     by_relation = {}
-    for facet in _facets:
+    for facet in signing:
         by_relation.setdefault(facet.lookups[0].rpartition("__")[0], []).append(facet)
     out = defaultdict(dict)
     for group in by_relation.values():
@@ -301,5 +307,4 @@ def signed_rows(queryset):
             picks = [lookups.index(lookup) for lookup in facet.lookups]
             for pk, found in rows_of.items():
                 out[pk][facet.name] = facet.signed([[row[i] for i in picks] for row in found])
-    order = names()
-    return {pk: {name: parts[name] for name in order} for pk, parts in out.items()}
+    return {pk: {facet.name: parts[facet.name] for facet in signing} for pk, parts in out.items()}
