@@ -9,7 +9,7 @@ the source URL's host is the fallback. Editors set the name readers see in the a
 import re
 from urllib.parse import urlsplit
 
-from archive.text import fold, nfc
+from archive.text import fold, nfc, strip_controls
 
 # Second-level labels that belong to a country's public suffix (chinhphu.gov.vn, bbc.co.uk).
 _GENERIC = frozenset({"ac", "co", "com", "edu", "gov", "info", "int", "net", "org"})
@@ -28,21 +28,26 @@ def host_key(host):
     return _NOT_WORD.sub("", labels[-1])
 
 
+def _host(url):
+    try:
+        return urlsplit(url or "").hostname or ""
+    except ValueError:  # a malformed address (http://[x) names no host
+        return ""
+
+
 def source_key(name="", url=""):
     """One key per publisher, from the stated source name, else the host of the source URL ("" if neither)."""
     name = nfc(name or "").strip()
     if "://" in name:
-        name = urlsplit(name).hostname or ""
-    if _HOST.fullmatch(name):
-        return host_key(name)
-    if name:
-        return _NOT_WORD.sub("", fold(name).casefold())[:200]
-    return host_key(urlsplit(url or "").hostname or "")
+        name = _host(name)
+    key = host_key(name) if _HOST.fullmatch(name) else _NOT_WORD.sub("", fold(name).casefold())[:200]
+    return key or host_key(_host(url))
 
 
 def display_name(name="", url=""):
     """What a new source is called until an editor names it: the stated name, else the host."""
-    return (nfc(name or "").strip() or (urlsplit(url or "").hostname or "").removeprefix("www."))[:200]
+    name = strip_controls(nfc(name or "")).strip()
+    return (name or _host(url).removeprefix("www."))[:200]
 
 
 def attach(articles):

@@ -32,7 +32,9 @@ from tests.factories import make_article
         ("ТАСС", "", "тасс"),
         ("", "http://127.0.0.1:8000/a", "127.0.0.1"),
         ("  ", "", ""),
+        ("—", "https://nhandan.vn/x", "nhandan"),
         ("", "not a url", ""),
+        ("", "http://[broken/x", ""),
     ],
 )
 def test_names_and_hosts_of_one_publisher_make_one_key(name, url, key):

@@ -299,12 +299,17 @@ def signed_rows(queryset, covered=frozenset()):
         by_relation.setdefault(facet.lookups[0].rpartition("__")[0], []).append(facet)
     out = defaultdict(dict)
     for group in by_relation.values():
-        lookups = list(dict.fromkeys(lookup for facet in group for lookup in facet.lookups))
-        rows_of = defaultdict(list)
-        for pk, *values in queryset.order_by().values_list("pk", *lookups).iterator(chunk_size=2000):
-            rows_of[pk].append(values)
-        for facet in group:
-            picks = [lookups.index(lookup) for lookup in facet.lookups]
-            for pk, found in rows_of.items():
-                out[pk][facet.name] = facet.signed([[row[i] for i in picks] for row in found])
+        _sign_group(queryset, group, out)
     return {pk: {facet.name: parts[facet.name] for facet in signing} for pk, parts in out.items()}
+
+
+def _sign_group(queryset, group, out):
+    """Sign the facets of one relation with one query, into out[pk][facet]."""
+    lookups = list(dict.fromkeys(lookup for facet in group for lookup in facet.lookups))
+    rows_of = defaultdict(list)
+    for pk, *values in queryset.order_by().values_list("pk", *lookups).iterator(chunk_size=2000):
+        rows_of[pk].append(values)
+    for facet in group:
+        picks = [lookups.index(lookup) for lookup in facet.lookups]
+        for pk, found in rows_of.items():
+            out[pk][facet.name] = facet.signed([[row[i] for i in picks] for row in found])
