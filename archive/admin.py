@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import (
@@ -12,6 +13,7 @@ from archive.models import (
     Official,
     OfficialAlias,
     Role,
+    Source,
     Status,
     Story,
     Subscription,
@@ -97,7 +99,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "source_url", "source_name"]
     date_hierarchy = "published"
     autocomplete_fields = ["story", "officials", "topics"]
-    readonly_fields = ["content_hash", "created", "updated"]
+    readonly_fields = ["content_hash", "created", "updated", "source"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["publish", "unpublish", "confirm_reviewed", "retag"]
     inlines = [CaptureInline]
@@ -105,7 +107,7 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["story", "language", "title", "slug", "status", "published", "version"]}),
         (_("Review"), {"fields": ["needs_review", "review_notes"]}),
         (_("Content"), {"fields": ["lead", "body", "legal_refs"]}),
-        (_("Source"), {"fields": ["source_name", "source_url"]}),
+        (_("Source"), {"fields": ["source_name", "source_url", "source"]}),
         (_("Tags"), {"fields": ["officials", "topics"]}),
         (_("Record"), {"fields": ["content_hash", "created", "updated"], "classes": ["collapse"]}),
     ]
@@ -209,6 +211,26 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.action(description=_("Re-tag articles that may use their phrases"), permissions=["change"])
     def retag_articles(self, request, queryset):
         retag_and_report(self, request, retag.articles_using(list(queryset)))
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    """Editors name a source as readers see it; a new name reaches the index like any edit (search/changes.py).
+    The key is made by archive/sources.py from what articles state, so it is not edited here."""
+
+    list_display = ["name", "key", "article_count"]
+    search_fields = ["name", "key"]
+    readonly_fields = ["key"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n=Count("articles"))
+
+    @admin.display(description=_("Articles"), ordering="n")
+    def article_count(self, obj):
+        return obj.n
+
+    def has_add_permission(self, request):
+        return False  # sources come from the articles
 
 
 # --- E-mail alerts: editors see who follows what; addresses stay in the admin, tokens are never shown. ---------

@@ -1,8 +1,8 @@
 """RSS 2.0 and Atom 1.0 feeds of every listing and search, built on Django's syndication framework.
 
 `ArticleFeed` holds what every item needs (dates, guid, author, categories, language, other language versions);
-each stream (latest, search, topic, official, language) is a short subclass naming its articles and its title.
-Search, topic, official and language feeds take their articles from `archive.search.query.run`, so a feed shows
+each stream (latest, search, topic, official, language, source) is a short subclass naming its articles and its title.
+Search, topic, official, language and source feeds take their articles from `archive.search.query.run`, so a feed shows
 exactly what its page shows, newest first. Feeds are cached per content generation and answer conditional GETs.
 """
 
@@ -28,9 +28,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from archive import pagecache
-from archive.models import Article, Language, Official, Topic
+from archive.models import Article, Language, Official, Source, Topic
 from archive.sanitize import sanitize_html
-from archive.search import query
+from archive.search import query, registry
 from archive.security import named_port_only
 from archive.text import strip_controls
 
@@ -171,15 +171,8 @@ def filter_labels(result):
     """Human names of the filters of a search result, e.g. ['“reform”', 'Language: Русский', 'Topic: E-Government'].
 
     A listing's own facet (`base`) is not among them: its title already says it."""
-    names = {
-        "language": _("Language"),
-        "official": _("Official"),
-        "topic": _("Topic"),
-        "year": _("Year"),
-        "month": _("Month"),
-        "from": _("From"),
-        "to": _("To"),
-    }
+    names = {facet.name: facet.label for facet in registry.facets()}
+    names.update({"from": _("From"), "to": _("To")})
     parts = [f"“{result.q}”"] if result.q else []
     for name, label in names.items():
         values = [str(v) for v in result.filters.get(name) or []]
@@ -418,6 +411,12 @@ class LanguageFeed(ListingFeed):
         )
 
 
+class SourceFeed(ListingFeed):
+    def listing(self, request, key):
+        source = get_object_or_404(Source, key=key)
+        return ({"source": [source.key]}, _("Source: %(name)s") % {"name": source.name}, source.get_absolute_url())
+
+
 def _both(route, feed_class, name):
     """The RSS and the Atom URL of one stream."""
     return [
@@ -432,4 +431,5 @@ urlpatterns = [
     *_both("topics/<slug:slug>", TopicFeed, "topic"),
     *_both("officials/<slug:slug>", OfficialFeed, "official"),
     *_both("languages/<slug:code>", LanguageFeed, "language"),
+    *_both("sources/<str:key>", SourceFeed, "source"),
 ]

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from archive import sources
 from archive.sanitize import sanitize_html
 from archive.text import fold_key, nfc, strip_controls
 
@@ -46,9 +47,31 @@ class Story(models.Model):
         return reverse("archive:story", args=[self.pk])
 
 
+class Source(models.Model):
+    """A publisher (VNA, Nhân Dân, Reuters…). Articles are linked to it by a key made from the source name they
+    state, else their URL's host (archive/sources.py); the name is what readers see, and editors may change it."""
+
+    key = models.CharField(max_length=200, unique=True, help_text=_("Made from stated names and hosts."))
+    name = models.CharField(max_length=200, help_text=_("The name readers see."))
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("archive:source", args=[self.key])
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        sources.attach(objs)  # save() does it one by one
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Article(models.Model):
@@ -63,6 +86,10 @@ class Article(models.Model):
     published = models.DateField()
     source_name = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(max_length=1000, blank=True)
+    # Follows source_name and source_url (save(), bulk_create()): not edited on the article.
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles", editable=False
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     officials = models.ManyToManyField("Official", blank=True, related_name="articles")
     topics = models.ManyToManyField("Topic", blank=True, related_name="articles")
@@ -105,6 +132,10 @@ class Article(models.Model):
         # Feeds (XML) and PostgreSQL cannot carry control characters such as NUL.
         for name in ("title", "lead", "source_name"):
             setattr(self, name, strip_controls(nfc(getattr(self, name))))
+        fields = kwargs.get("update_fields")
+        if fields is None or {"source_name", "source_url"} & set(fields):
+            sources.attach([self])
+            kwargs["update_fields"] = None if fields is None else {*fields, "source"}
         # One transaction with the slug history and the index change that post_save records.
         with transaction.atomic():
             if self.pk:

@@ -8,7 +8,7 @@ meaning, rather than with constraints the server does not enforce.
 
 from archive.citations import FORMATS
 from archive.models import Language
-from archive.search import export
+from archive.search import export, registry
 
 VERSION = "1.0.0"
 LANGUAGES = list(Language.values)
@@ -26,23 +26,22 @@ def _parameter(name, description, *, many=False, example=None, schema=None):
     return parameter
 
 
-FILTERS = {
-    "q": _parameter(
-        "q",
-        "Words, names or document numbers. All words must match; “quotes” for a phrase, -word to exclude, "
-        "OR for either. Cut to 500 characters.",
-        example="Le Minh Khai",
-    ),
-    "language": _parameter(
-        "language", f"Article language ({', '.join(LANGUAGES)}); repeat for any of several.", many=True
-    ),
-    "official": _parameter("official", "An official's slug; repeat for any of several.", many=True),
-    "topic": _parameter("topic", "A topic's slug; repeat for any of several.", many=True),
-    "year": _parameter("year", "A publication year (YYYY); repeat for any of several.", many=True),
-    "month": _parameter("month", "A month (1–12) of the one chosen year; repeat for any of several.", many=True),
-    "from": _parameter("from", "First publication day (YYYY-MM-DD).", example="2024-01-01"),
-    "to": _parameter("to", "Last publication day (YYYY-MM-DD).", example="2024-12-31"),
-}
+def filters():
+    """The parameters that select articles: the words, every facet (archive/search/registry.py), the dates."""
+    out = {
+        "q": _parameter(
+            "q",
+            "Words, names or document numbers. All words must match; “quotes” for a phrase, -word to exclude, "
+            "OR for either. Cut to 500 characters.",
+            example="Le Minh Khai",
+        )
+    }
+    out.update({facet.name: _parameter(facet.name, facet.description, many=True) for facet in registry.facets()})
+    out["from"] = _parameter("from", "First publication day (YYYY-MM-DD).", example="2024-01-01")
+    out["to"] = _parameter("to", "Last publication day (YYYY-MM-DD).", example="2024-12-31")
+    return out
+
+
 SORT = _parameter("sort", "relevance (the default with words), newest (the default without), oldest.")
 PAGE = _parameter("page", "Page number, from 1; 20 stories per page.")
 
@@ -51,8 +50,6 @@ def _ref(name):
     return {"$ref": f"#/components/parameters/{name}"}
 
 
-SEARCH_PARAMETERS = [_ref(name) for name in (*FILTERS, "sort", "page")]
-FEED_PARAMETERS = [_ref(name) for name in FILTERS]
 NAMED = {
     "type": "object",
     "required": ["slug", "name"],
@@ -71,6 +68,7 @@ SCHEMAS = {
             "published",
             "officials",
             "topics",
+            "source",
             "story",
             "variants",
             "snippet",
@@ -84,6 +82,17 @@ SCHEMAS = {
             "published": {"type": "string", "format": "date"},
             "officials": {"type": "array", "items": {"$ref": "#/components/schemas/Named"}},
             "topics": {"type": "array", "items": {"$ref": "#/components/schemas/Named"}},
+            "source": {
+                "description": "Who published it: `key` is the `source` parameter's value.",
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "required": ["key", "name"],
+                        "properties": {"key": {"type": "string"}, "name": {"type": "string"}},
+                    },
+                    {"type": "null"},
+                ],
+            },
             "story": {"type": "integer"},
             "variants": {
                 "type": "array",
@@ -125,7 +134,7 @@ SCHEMAS = {
             },
             "facets": {
                 "type": "object",
-                "description": "language, official, topic, year (and month when one year is chosen).",
+                "description": "language, official, topic, source, year (and month when one year is chosen).",
                 "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}},
             },
             "suggestion": {"type": ["string", "null"], "description": "A corrected query when few articles match."},
@@ -136,7 +145,7 @@ SCHEMAS = {
 }
 
 NOT_FOUND = {
-    "description": "No such article, official, topic or language.",
+    "description": "No such article, official, topic, language or source.",
     "content": {"text/html": {"schema": {"type": "string"}}},
 }
 
@@ -165,13 +174,17 @@ def _slug(name, description):
     }
 
 
-FEEDS = [
-    ("latest", "The latest articles.", [], None),
-    ("search", "Articles of a search, newest first.", FEED_PARAMETERS, None),
-    ("topics/{slug}", "Articles on a topic.", FEED_PARAMETERS, _slug("slug", "A topic's slug.")),
-    ("officials/{slug}", "Articles naming an official.", FEED_PARAMETERS, _slug("slug", "An official's slug.")),
-    ("languages/{code}", "Articles in a language.", FEED_PARAMETERS, _slug("code", f"One of {', '.join(LANGUAGES)}.")),
-]
+def _feeds():
+    selecting = [_ref(name) for name in filters()]
+    source = {**_slug("key", "A source's key."), "schema": {"type": "string"}}
+    return [
+        ("latest", "The latest articles.", [], None),
+        ("search", "Articles of a search, newest first.", selecting, None),
+        ("topics/{slug}", "Articles on a topic.", selecting, _slug("slug", "A topic's slug.")),
+        ("officials/{slug}", "Articles naming an official.", selecting, _slug("slug", "An official's slug.")),
+        ("languages/{code}", "Articles in a language.", selecting, _slug("code", f"One of {', '.join(LANGUAGES)}.")),
+        ("sources/{key}", "Articles of a source (publisher).", selecting, source),
+    ]
 
 
 def _paths():
@@ -180,7 +193,7 @@ def _paths():
             "get": {
                 "summary": "Search the archive.",
                 "tags": ["search"],
-                "parameters": SEARCH_PARAMETERS,
+                "parameters": [_ref(name) for name in (*filters(), "sort", "page")],
                 "responses": {
                     "200": {
                         "description": "The page of results, facets and notices.",
@@ -206,7 +219,7 @@ def _paths():
                     "Cells starting with =, +, -, @ get a leading apostrophe."
                 ),
                 "tags": ["search"],
-                "parameters": [_ref(name) for name in (*FILTERS, "sort")],
+                "parameters": [_ref(name) for name in (*filters(), "sort")],
                 "responses": {
                     "200": {
                         "description": "The CSV, streamed.",
@@ -270,7 +283,7 @@ def _paths():
             }
         },
     }
-    for route, summary, parameters, path_parameter in FEEDS:
+    for route, summary, parameters, path_parameter in _feeds():
         for kind in ("rss", "atom"):
             paths[f"/feeds/{route}.{kind}"] = _feed(kind, summary, parameters, path_parameter)
     return paths
@@ -289,7 +302,7 @@ def document(server_url):
         "servers": [{"url": server_url.rstrip("/")}],
         "paths": _paths(),
         "components": {
-            "parameters": {**FILTERS, "sort": SORT, "page": PAGE},
+            "parameters": {**filters(), "sort": SORT, "page": PAGE},
             "schemas": SCHEMAS,
         },
     }

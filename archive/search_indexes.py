@@ -1,4 +1,6 @@
-"""What the search index holds for each published article. Field types: archive/search/backend.py."""
+"""What the search index holds for each published article. Field types: archive/search/backend.py; the facet
+fields (language, officials, topics, source, year, month…) come from the facet registry (archive/search/registry.py).
+"""
 
 import hashlib
 import json
@@ -6,6 +8,7 @@ import json
 from haystack import indexes
 
 from archive.models import Article
+from archive.search import registry
 from archive.search.analysis import TAGS, plain_text
 
 
@@ -33,11 +36,19 @@ def topic_key(topic):
     return [topic.slug, topic.name_en, topic.name_ru, topic.name_vi]
 
 
-def signature(*, title, lead, body, published, language, story_id, legal_refs, officials, topics):
+# What the signature holds itself (lookups as the facet registry names them): a facet made of these only (language,
+# official, topic, year, month) adds nothing to it.
+SIGNED_COLUMNS = frozenset(
+    {"title", "lead", "body", "published", "language", "story_id", "legal_refs", "officials__slug", "topics__slug"}
+)
+
+
+def signature(*, title, lead, body, published, language, story_id, legal_refs, officials, topics, facets):
     """A digest of everything an article's index entry is made from: check_index recomputes it from the
-    database to find entries that are stale, whatever changed them (a bulk update, an alias...)."""
+    database to find entries that are stale, whatever changed them (a bulk update, an alias, a source's name...).
+    `facets`: {facet: its part} (registry.signed)."""
     data = [title, lead, body, published.isoformat(), language, story_id, list(legal_refs or [])]
-    data += [sorted(officials), sorted(topics)]
+    data += [sorted(officials), sorted(topics), facets]
     return hashlib.sha1(json.dumps(data, ensure_ascii=False).encode(), usedforsecurity=False).hexdigest()
 
 
@@ -52,6 +63,7 @@ def article_signature(article):
         legal_refs=article.legal_refs,
         officials=[official_key(o) for o in article.officials.all()],
         topics=[topic_key(t) for t in article.topics.all()],
+        facets=registry.signed(article, covered=SIGNED_COLUMNS),
     )
 
 
@@ -63,11 +75,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     text_ru = indexes.CharField(default="")
     title = indexes.CharField(model_attr="title")
     refs = indexes.MultiValueField()
-    officials = indexes.MultiValueField()
-    topics = indexes.MultiValueField()
-    language = indexes.CharField(model_attr="language")
-    year = indexes.CharField()
-    month = indexes.CharField()
+    # The facet fields are added by prepare(), from the registry.
     article = indexes.IntegerField(model_attr="pk")
     story = indexes.IntegerField(model_attr="story_id")
     day = indexes.IntegerField()
@@ -77,7 +85,12 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return Article
 
     def index_queryset(self, using=None):
-        return self.get_model().objects.published().prefetch_related("officials__aliases", "topics")
+        return (
+            self.get_model()
+            .objects.published()
+            .select_related("source")
+            .prefetch_related("officials__aliases", "topics")
+        )
 
     def get_updated_field(self):
         return "updated"
@@ -90,22 +103,14 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         data.update(text=f"{own}\n{TAGS}{tag_text(obj)}", exact=own, text_en="", text_ru="")
         if obj.language in ("en", "ru"):
             data[f"text_{obj.language}"] = own
+        for facet in registry.facets():
+            values = facet.index_values(obj)
+            if values:  # no value, no field: an empty one would be counted as a value
+                data[facet.field] = values if facet.many else values[0]
         return data
 
     def prepare_refs(self, obj):
         return [ref.replace(",", " ") for ref in obj.legal_refs or []]
-
-    def prepare_officials(self, obj):
-        return sorted(o.slug for o in obj.officials.all())
-
-    def prepare_topics(self, obj):
-        return sorted(t.slug for t in obj.topics.all())
-
-    def prepare_year(self, obj):
-        return f"{obj.published.year:04d}"
-
-    def prepare_month(self, obj):
-        return f"{obj.published.year:04d}-{obj.published.month:02d}"
 
     def prepare_day(self, obj):
         return obj.published.toordinal()

@@ -23,6 +23,7 @@ urlpatterns = [
     path("topics/", views.topic_list, name="topic_list"),
     path("topics/<slug:slug>/", views.topic, name="topic"),
     path("languages/<str:code>/", views.language, name="language"),
+    path("sources/<str:key>/", views.source, name="source"),
     path("archive/", views.archive_index, name="archive_index"),
     path("archive/<int:year>/", views.archive_year, name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.archive_month, name="archive_month"),

@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
 
 from archive import citations, openapi
-from archive.models import Article, Language, Official, Status, Story, Topic
+from archive.models import Article, Language, Official, Source, Status, Story, Topic
 from archive.pagecache import cached_page
 from archive.search import indexing, query
 from archive.security import named_port_only
@@ -147,7 +147,7 @@ def _article_json_ld(request, obj, variants, officials, topics):
 
 @cached_page
 def article(request, slug):
-    obj = Article.objects.published().select_related("story").filter(slug=slug).first()
+    obj = Article.objects.published().select_related("story", "source").filter(slug=slug).first()
     if obj is None:
         old = get_object_or_404(Article.objects.published().filter(old_slugs__slug=slug))
         return redirect(old, permanent=True)
@@ -258,6 +258,12 @@ def language(request, code):
     if code not in Language.values:
         raise Http404
     return _listing(request, "archive/language.html", {"language": [code]}, code=code, label=Language(code).label)
+
+
+@cached_page
+def source(request, key):
+    obj = get_object_or_404(Source, key=key)
+    return _listing(request, "archive/source.html", {"source": [obj.key]}, source=obj)
 
 
 @cached_page

@@ -312,7 +312,7 @@ def phrase(text, exact=BOOSTS["exact"]):
 
 
 def test_browsing_is_every_article_newest_first_one_entry_per_story():
-    facet_fields = ["language", "officials", "topics", "year", "month"]
+    facet_fields = ["language", "officials", "topics", "source", "year", "month"]
     assert body_of() == {
         "query": {"bool": {"filter": [ARTICLES]}},
         "from": 0,
@@ -668,7 +668,7 @@ def test_selections_are_a_post_filter_and_each_facet_is_counted_under_the_others
     aggs = body["aggs"]
     assert aggs["language"]["filter"] == {"bool": {"filter": [official]}}
     assert aggs["officials"]["filter"] == {"bool": {"filter": [language]}}
-    for field in ("topics", "year", "month"):
+    for field in ("topics", "source", "year", "month"):
         assert aggs[field]["filter"] == {"bool": {"filter": [language, official]}}
     # Stories are counted under every selection, as the hits are.
     assert aggs[es.GROUPS]["filter"] == body["post_filter"]
@@ -892,6 +892,14 @@ def test_a_search_response_becomes_the_engine_result():
                 "doc_count": 5,
                 "values": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": []},
             },
+            "source": {
+                "doc_count": 5,
+                "values": {
+                    "doc_count_error_upper_bound": 0,
+                    "sum_other_doc_count": 0,
+                    "buckets": [{"key": "vietnamplus", "doc_count": 2}],
+                },
+            },
             "year": {
                 "doc_count": 5,
                 "values": {
@@ -920,6 +928,7 @@ def test_a_search_response_becomes_the_engine_result():
             "language": {"en": 4, "ru": 1, "vi": 1},
             "official": {"le-minh-khai": 3},
             "topic": {},
+            "source": {"vietnamplus": 2},
             "year": {"2024": 4, "2020": 1},
             "month": {"2024-01": 3, "2024-02": 1},
         },

@@ -18,7 +18,8 @@ from `full_prepare`, the `update_index` command). It is subclassed where its def
 - haystack's match-all `*` parses to a Whoosh `Every(field)`, which reads every term's postings;
   here it is `Every()`, the live document list.
 
-Searching itself is done by archive/search/query.py on the searcher, with Whoosh query objects.
+Searching (`find`) answers query.py's EngineRequest from arrays read once per index generation: facet values
+and columns (facets.py), postings (postings.py), scores (scoring.py); no Whoosh query objects on that path.
 """
 
 import ctypes
@@ -48,7 +49,7 @@ from whoosh.qparser import QueryParser
 from whoosh.system import pack_uint
 from whoosh.util.filelock import try_for
 
-from archive.search import analysis, facets, postings, scoring, suggest
+from archive.search import analysis, facets, postings, registry, scoring, suggest
 from archive.search.engine import EngineResult, IndexUnavailable
 
 WRITE_TIMEOUT = 10.0  # seconds to wait for the index lock before a write fails loudly
@@ -81,7 +82,8 @@ def _number():
     return wf.NUMERIC(numtype=int, bits=64, stored=True, sortable=True, signed=False)
 
 
-# One entry per field of archive/search_indexes.py (a field missing here is an error, not a default).
+# One entry per field of archive/search_indexes.py (a field missing here is an error, not a default). Facet fields
+# come from the registry (facet_type).
 FIELD_TYPES = {
     "text": lambda: Text("folded", phrase=True),
     "exact": lambda: Text("exact", phrase=False),
@@ -89,16 +91,16 @@ FIELD_TYPES = {
     "text_ru": lambda: Text("ru", phrase=False),
     "title": lambda: Text("folded", phrase=True),
     "refs": lambda: wf.KEYWORD(commas=True, lowercase=True),
-    "officials": lambda: wf.KEYWORD(commas=True),
-    "topics": lambda: wf.KEYWORD(commas=True),
-    "language": lambda: wf.ID(),
-    "year": lambda: wf.ID(),
-    "month": lambda: wf.ID(),
     "article": _number,
     "story": _number,
     "day": _number,
     "sig": lambda: wf.ID(sortable=True),
 }
+
+
+def facet_type(facet):
+    """Unanalyzed: a faceted haystack field would be stemmed (Reuters -> reuter). Several values are comma-joined."""
+    return wf.KEYWORD(commas=True) if facet.many else wf.ID()
 
 
 # Whoosh's default merge policy merges at every commit whatever its heuristic says, up to the whole index
@@ -251,6 +253,8 @@ class GazetteWhooshBackend(WhooshSearchBackend):
             schema[name] = FIELD_TYPES[name]()
             if field.document:
                 content_field = name
+        for facet in registry.facets():
+            schema.setdefault(facet.field, facet_type(facet))
         return content_field, wf.Schema(**schema)
 
     # Generations ----------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 What changes an article's index entry: the article itself (saved, published, unpublished, relinked to
 another story, deleted), its officials or topics, and the names it is found by through them (an
-official's name and aliases, a topic's names). Each such change adds an IndexChange row per article;
-the index writer (archive/search/indexing.py) applies them after the transaction commits.
+official's name and aliases, a topic's names), and its source's name (in the index signature). Each such
+change adds an IndexChange row per article; the index writer (archive/search/indexing.py) applies them after
+the transaction commits.
 
 Bulk paths that send no signals (`bulk_create`, `QuerySet.update()`) call `record()` themselves;
 `check_index` finds what anything else changed behind the index's back.
@@ -12,7 +13,7 @@ Bulk paths that send no signals (`bulk_create`, `QuerySet.update()`) call `recor
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from archive.models import Article, IndexChange, Official, OfficialAlias, Role, Status, Topic
+from archive.models import Article, IndexChange, Official, OfficialAlias, Role, Source, Status, Topic
 
 
 def record(article_ids, hide=False, bulk=False):
@@ -54,11 +55,12 @@ def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     record(pk_set or ())
 
 
-def _articles_of(official_or_topic):
-    return official_or_topic.articles.values_list("pk", flat=True)
+def _articles_of(tag):
+    return tag.articles.values_list("pk", flat=True)
 
 
 def _official_changed(sender, instance, raw=False, **kwargs):
+    """An official, topic or source was saved or is deleted: its articles' entries follow."""
     if not raw and instance.pk:
         record(_articles_of(instance))
 
@@ -85,12 +87,12 @@ def connect():
     post_delete.connect(_article_deleted, sender=Article, dispatch_uid="index-article-deleted")
     m2m_changed.connect(_tags_changed, sender=Article.officials.through, dispatch_uid="index-officials")
     m2m_changed.connect(_tags_changed, sender=Article.topics.through, dispatch_uid="index-topics")
-    for model in (Official, Topic):
+    for model in (Official, Topic, Source):
         post_save.connect(_official_changed, sender=model, dispatch_uid=f"index-{model.__name__}-saved")
-        # Deleting an official or a topic drops its links without an m2m signal: queue its articles first.
+        # Deleting an official, a topic or a source drops its links without an m2m signal: queue its articles first.
         pre_delete.connect(_official_changed, sender=model, dispatch_uid=f"index-{model.__name__}-deleted")
     post_save.connect(_alias_changed, sender=OfficialAlias, dispatch_uid="index-alias-saved")
     post_delete.connect(_alias_changed, sender=OfficialAlias, dispatch_uid="index-alias-deleted")
-    for model in (Official, OfficialAlias, Role, Topic):
+    for model in (Official, OfficialAlias, Role, Topic, Source):
         post_save.connect(_gazetteer_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-saved")
         post_delete.connect(_gazetteer_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-deleted")

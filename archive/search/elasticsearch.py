@@ -13,8 +13,8 @@ convention so that it follows the search index without listing its fields:
     `*_en`                           gazette_en       lowercase, fold, Porter stemmer (documents -> document)
     `*_ru`                           gazette_ru       lowercase, ё->е, Russian Snowball stemmer, then fold (й->и)
     `*_vi` and other text            gazette_folded   lowercase, fold (Lê Minh Khái -> le minh khai)
-    KEYWORDS, other multi-valued     keyword          exact values (slugs, codes, years), lowercased
-    strings
+    facets (registry.py), KEYWORDS,  keyword          exact values (slugs, codes, years), lowercased
+    other multi-valued strings
     `sig`                            keyword          the check_index digest, compared byte for byte
     facet shadows, unindexed         keyword          haystack's own mapping
     dates, integers                  date, long       haystack's own mapping (`article`, `story`, `day`)
@@ -79,9 +79,9 @@ from haystack.backends.elasticsearch7_backend import (
 from haystack.constants import DJANGO_CT, ID
 from haystack.exceptions import SkipDocument
 
+from archive.search import registry
 from archive.search.analysis import forms, words
-from archive.search.engine import FACETS, EngineResult
-from archive.search.facets import DEPENDENT, FACET_FIELDS
+from archive.search.engine import EngineResult
 from archive.search.parse import FIELD_BOOSTS, OFFICIAL_BOOST, REF_BOOST, Unit, weights
 from archive.search.suggest import MAX_WORDS, rewrite
 
@@ -92,8 +92,10 @@ GROUPS = "_groups"
 GROUP_FIELD = "story"
 # Elasticsearch's default `index.max_result_window`: from + size may not exceed it.
 MAX_WINDOW = 10_000
-# Index fields that hold exact values (slugs, codes) even when the index declares them as text.
-KEYWORDS = frozenset({"language", "languages", "official", "officials", "topic", "topics", "story", "year", "month"})
+# Index fields that hold exact values (slugs, codes) even when the index declares them as text, besides the
+# facets' (registry.py).
+KEYWORDS = frozenset({"story"})
+FACET_MAPPING = {"type": "keyword", "normalizer": "gazette_lowercase"}
 # Exact values compared as stored (no normalizer).
 RAW_KEYWORDS = frozenset({"sig"})
 # Weight of an official's other spellings, as in parse._official_queries.
@@ -181,6 +183,10 @@ def analyzer_for(name):
     return "gazette_folded"
 
 
+def keywords():
+    return KEYWORDS | set(registry.fields().values())
+
+
 def field_mapping(field, haystack_mapping):
     """Gazette's mapping of one haystack field, given the mapping haystack's ES7 backend made for it."""
     mapping = {k: v for k, v in haystack_mapping.items() if k != "boost"}  # boosts are applied at query time
@@ -189,8 +195,8 @@ def field_mapping(field, haystack_mapping):
         return mapping  # keyword (facet shadow or unindexed field), date, long, boolean…
     if name in RAW_KEYWORDS:
         return {"type": "keyword"}
-    if name in KEYWORDS or (field.is_multivalued and not field.document and analyzer_for(name) == "gazette_folded"):
-        return {"type": "keyword", "normalizer": "gazette_lowercase"}
+    if name in keywords() or (field.is_multivalued and not field.document and analyzer_for(name) == "gazette_folded"):
+        return dict(FACET_MAPPING)
     return {"type": "text", "analyzer": analyzer_for(name)}
 
 
@@ -301,7 +307,8 @@ def search_query(request, models):
     if request.hidden:
         must_not.append(terms_filter("article", sorted(request.hidden)))
     filters = [terms_filter(DJANGO_CT, models)]
-    filters += [terms_filter(FACET_FIELDS[facet], values) for facet, values in sorted(request.base.items()) if values]
+    fields = registry.fields()
+    filters += [terms_filter(fields[facet], values) for facet, values in sorted(request.base.items()) if values]
     if request.start is not None or request.end is not None:
         filters.append(day_range(request.start, request.end))
     query = {"filter": filters}
@@ -358,11 +365,12 @@ def find_body(request, models):
     """The search body for an EngineRequest (archive/search/engine.py)."""
     from_ = min(max(request.offset, 0), MAX_WINDOW)
     size = max(min(request.limit, MAX_WINDOW - from_), 0)
-    ignore = {FACET_FIELDS[f]: tuple(FACET_FIELDS[d] for d in dropped) for f, dropped in DEPENDENT.items()}
+    fields = registry.fields()
+    ignore = {fields[f]: tuple(fields[d] for d in dropped) for f, dropped in registry.dependents().items()}
     body = build_faceted_body(
         search_query(request, models),
-        {FACET_FIELDS[facet]: values for facet, values in request.filters.items()},
-        [FACET_FIELDS[facet] for facet in FACETS],
+        {fields[facet]: values for facet, values in request.filters.items()},
+        list(fields.values()),
         sort=sort_clause(request.sort),
         size=size,
         from_=from_ if size else 0,
@@ -380,8 +388,8 @@ def find_result(raw):
     count = total["value"] if isinstance(total, dict) else int(total)  # an int with rest_total_hits_as_int
     aggregations = raw.get("aggregations", {})
     facets = {}
-    for facet in FACETS:
-        buckets = aggregations.get(FACET_FIELDS[facet], {}).get("values", {}).get("buckets", [])
+    for facet, field in registry.fields().items():
+        buckets = aggregations.get(field, {}).get("values", {}).get("buckets", [])
         facets[facet] = {str(bucket["key"]): bucket["doc_count"] for bucket in buckets}
     groups = aggregations.get(GROUPS, {}).get("values", {}).get("value", 0)
     return EngineResult(
@@ -587,6 +595,8 @@ class GazetteElasticsearchBackend(Elasticsearch7SearchBackend):
         content_field_name, mapping = super().build_schema(fields)
         for field in fields.values():
             mapping[field.index_fieldname] = field_mapping(field, mapping[field.index_fieldname])
+        for facet in registry.facets():
+            mapping.setdefault(facet.field, dict(FACET_MAPPING))
         return content_field_name, mapping
 
     def lock_index(self):

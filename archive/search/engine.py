@@ -19,12 +19,13 @@ Counting rule, for every engine: `count` is the number of articles matched; `gro
 among them (one result entry per story: its best-ranked matching variant); the facet count next to a value
 is the number of articles the search returns when that facet is set to exactly that value, every other
 filter kept (values of one facet are ORed, facets ANDed, `base` filters always apply; a year change drops
-the month, so year counts ignore the month filter).
+the month, so year counts ignore the month filter). The facets are archive/search/registry.py's; `filters` and
+`base` carry index values.
 """
 
 from dataclasses import dataclass, field
 
-FACETS = ("language", "official", "topic", "year", "month")
+from archive.search import registry
 
 
 class IndexUnavailable(Exception):
@@ -52,5 +53,5 @@ class EngineResult:
     count: int = 0
     groups: int = 0
     articles: list = field(default_factory=list)  # article pks of the requested page, in order
-    facets: dict = field(default_factory=lambda: {name: {} for name in FACETS})  # facet -> {value: count}
+    facets: dict = field(default_factory=lambda: {name: {} for name in registry.names()})  # facet -> {value: count}
     limited: bool = False  # the deadline passed: ranked more simply (matches and counts are whole)

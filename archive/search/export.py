@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from archive.models import Article, Language, Topic
-from archive.search import aliases, indexing, parse, query
+from archive.search import aliases, indexing, parse, query, registry
 from archive.search.engine import EngineRequest
 
 MAX_ROWS = 10_000
@@ -78,7 +78,7 @@ def _engine_request(result, hidden):
     return EngineRequest(
         parsed=parsed,
         aliases=table,
-        filters=query._index_filters(result.filters),
+        filters=registry.to_index(result.filters),
         start=dates["from"].toordinal() if "from" in dates else None,
         end=dates["to"].toordinal() if "to" in dates else None,
         sort=result.sort,

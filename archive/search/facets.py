@@ -7,8 +7,9 @@ per-document columns used for sorting and grouping. A search then narrows and co
 document numbers cost a Python step per document. Match-all is the bitset of live documents (no Whoosh
 `Every` query).
 
-The counting rule is archive/search/engine.py's. A month belongs to one year: changing the year drops the
-month, so year counts ignore it.
+The counting rule is archive/search/engine.py's. The facets and their index fields are the registry's
+(archive/search/registry.py). A month belongs to one year: changing the year drops the month, so year counts
+ignore it.
 """
 
 import bisect
@@ -19,9 +20,7 @@ from functools import cached_property
 import numpy as np
 from whoosh.idsets import DocIdSet
 
-FACET_FIELDS = {"language": "language", "official": "officials", "topic": "topics", "year": "year", "month": "month"}
-# A facet whose value changes drops these filters too (and so its counts ignore them).
-DEPENDENT = {"year": ("month",)}
+from archive.search import registry
 
 # For each byte value, the positions of its set bits: turns a bitset into document numbers a byte at a time.
 _BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
@@ -160,7 +159,7 @@ def _build(reader):
     live = list(reader.all_doc_ids())
     universe = bitset(live)
     values = {}
-    for facet, fieldname in FACET_FIELDS.items():
+    for facet, fieldname in registry.fields().items():
         values[facet] = {}
         if fieldname not in reader.schema:
             continue
@@ -183,7 +182,7 @@ def narrow(snap, docs, facet, values):
     """`docs` restricted to documents having any of `values` for `facet` (no values: unchanged)."""
     if not values:
         return docs
-    table = snap.values[facet]
+    table = snap.values.get(facet, {})
     matching = 0
     for value in values:
         matching |= table.get(value, 0)
@@ -200,7 +199,8 @@ def apply(snap, docs, filters, skip=()):
 def count(snap, docs, filters):
     """For each facet, {value: count} under the counting rule. `docs` already has the base filters."""
     counts = {}
-    for facet in FACET_FIELDS:
-        scope = apply(snap, docs, filters, skip=(facet, *DEPENDENT.get(facet, ())))
-        counts[facet] = {value: (scope & bits).bit_count() for value, bits in snap.values[facet].items()}
+    dependents = registry.dependents()
+    for facet in registry.names():
+        scope = apply(snap, docs, filters, skip=(facet, *dependents.get(facet, ())))
+        counts[facet] = {value: (scope & bits).bit_count() for value, bits in snap.values.get(facet, {}).items()}
     return counts

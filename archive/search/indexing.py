@@ -29,7 +29,8 @@ from haystack import connections
 from haystack.utils import get_identifier
 
 from archive.models import Article, IndexChange, Official, Status, Topic
-from archive.search_indexes import official_key, signature, topic_key
+from archive.search import registry
+from archive.search_indexes import SIGNED_COLUMNS, official_key, signature, topic_key
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +260,7 @@ def database_signatures():
         rows = table.objects.filter(article__status=Status.PUBLISHED).values_list("article_id", column)
         for article_id, tag_id in rows:
             tags[name][article_id].append(keys[tag_id])
+    facets = registry.signed_rows(Article.objects.published(), covered=SIGNED_COLUMNS)
     columns = ("pk", "title", "lead", "body", "published", "language", "story_id", "legal_refs")
     signatures = {}
     for pk, title, lead, body, published, language, story_id, refs in (
@@ -274,6 +276,7 @@ def database_signatures():
             legal_refs=refs,
             officials=tags["officials"].get(pk, []),
             topics=tags["topics"].get(pk, []),
+            facets=facets.get(pk, {}),
         )
     return signatures
 

@@ -11,15 +11,13 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.utils.dates import MONTHS
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from archive.models import Article, Language, Official, Topic
-from archive.search import aliases, highlight, indexing, parse, suggest
+from archive.models import Article
+from archive.search import aliases, highlight, indexing, parse, registry, suggest
 from archive.search.analysis import plain_text
-from archive.search.engine import FACETS, EngineRequest
-from archive.search.forms import MULTI, SearchForm
+from archive.search.engine import EngineRequest
+from archive.search.forms import SearchForm
 from archive.search.indexing import backend
 
 PAGE_SIZE = 20
@@ -27,7 +25,11 @@ PAGE_SIZE = 20
 # together, "did you mean"); counts and matches are always whole.
 BUDGET_SECONDS = 0.8
 SNIPPET_WINDOW = 4000  # characters of lead and body searched for the snippet
-ORDER = ("q", "language", "official", "topic", "year", "month", "from", "to", "sort", "page")
+
+
+def order():
+    """The parameters of a link, in the order it carries them."""
+    return ("q", *registry.names(), "from", "to", "sort", "page")
 
 
 @dataclass
@@ -43,6 +45,15 @@ class FacetValue:
     @property
     def percent(self):
         return round(self.share * 100, 1)
+
+
+@dataclass
+class FacetGroup:
+    """One facet of a result, for the sidebar: its values with the facet's name for readers."""
+
+    name: str
+    label: str
+    values: list
 
 
 @dataclass
@@ -107,7 +118,7 @@ class SearchResult:
             params["page"] = []
         if params.get("sort") == [default_sort(params["q"][0] if params.get("q") else "")]:
             params["sort"] = []
-        return {name: sorted_values(name, params[name]) for name in ORDER if params.get(name)}
+        return {name: sorted_values(name, params[name]) for name in order() if params.get(name)}
 
     def querystring(self, **changes):
         """A stable URL query string (without `?`) for this search with `changes`."""
@@ -146,8 +157,8 @@ class SearchResult:
         return self.querystring(q=self.suggestion) if self.suggestion else ""
 
     @property
-    def first_page(self):
-        return self.querystring(page=1)
+    def facet_groups(self):
+        return [FacetGroup(f.name, f.label, self.facets[f.name]) for f in registry.facets() if f.name in self.facets]
 
 
 def default_sort(q):
@@ -155,11 +166,7 @@ def default_sort(q):
 
 
 def sorted_values(name, values):
-    if name in ("year", "month"):
-        return sorted(set(values), key=int)
-    if name in MULTI:
-        return sorted(set(values))
-    return values
+    return registry.get(name).url_order(values) if name in registry.names() else values
 
 
 def run(params, base=None):
@@ -191,9 +198,10 @@ def run(params, base=None):
 def _result(params, base):
     """(the SearchResult of the validated parameters, before searching; the validated data)."""
     data, notices = SearchForm(params).validated()
-    base = {name: list(values) for name, values in (base or {}).items() if name in MULTI and values}
+    names = registry.names()
+    base = {name: list(values) for name, values in (base or {}).items() if name in names and values}
     result = SearchResult(q=data["q"], notices=notices, page=data["page"], base=base)
-    result.filters = {name: data[name] for name in MULTI if data[name]}
+    result.filters = {name: data[name] for name in names if data[name]}
     for name in ("from", "to"):
         if data[name]:
             result.filters[name] = [data[name].isoformat()]
@@ -220,8 +228,8 @@ def _request(result, data, parsed, table, deadline):
     return EngineRequest(
         parsed=parsed,
         aliases=table,
-        filters=_index_filters(result.filters),
-        base=_index_filters(result.base),
+        filters=registry.to_index(result.filters),
+        base=registry.to_index(result.base),
         start=data["from"].toordinal() if data["from"] else None,
         end=data["to"].toordinal() if data["to"] else None,
         sort=result.sort,
@@ -231,14 +239,6 @@ def _request(result, data, parsed, table, deadline):
         hidden=frozenset(indexing.hidden_articles()),
         deadline=deadline,
     )
-
-
-def _index_filters(filters):
-    """User-facing filters -> index facet values (month N of the chosen year -> 'YYYY-MM')."""
-    out = {name: filters[name] for name in ("language", "official", "topic", "year") if filters.get(name)}
-    if filters.get("month") and len(filters.get("year", [])) == 1:
-        out["month"] = [f"{int(filters['year'][0]):04d}-{int(m):02d}" for m in filters["month"]]
-    return out
 
 
 def _hits(pks, marker):
@@ -273,77 +273,52 @@ def _hits(pks, marker):
     return hits
 
 
-def _labels(facet, values):
-    if facet == "language":
-        return {v: Language(v).label for v in values if v in Language.values}
-    if facet == "official":
-        return dict(Official.objects.filter(slug__in=values).values_list("slug", "name"))
-    if facet == "topic":
-        lang = (get_language() or "en")[:2]
-        return {t.slug: t.name(lang) for t in Topic.objects.filter(slug__in=values)}
-    if facet == "month":
-        return {v: _month_name(int(v)) for v in values}
-    return {v: v for v in values}
-
-
-def _month_name(month):
-    return str(MONTHS.get(month, month))
-
-
 def _facet_values(result, counts):
     """Per facet, the values worth showing (count > 0 or selected), each with its links."""
     out = {}
-    for facet in FACETS:
-        selected = result.filters.get(facet, [])
-        if facet == "month":
-            if len(result.filters.get("year", [])) != 1:
-                continue
-            prefix = f"{int(result.filters['year'][0]):04d}-"
-            raw = {str(int(k[len(prefix) :])): c for k, c in counts["month"].items() if k.startswith(prefix)}
-        else:
-            raw = counts[facet]
-        shown = {v: c for v, c in raw.items() if c > 0 or v in selected}
-        for v in selected:
-            shown.setdefault(v, 0)
-        labels = _labels(facet, list(shown))
-        values = []
-        for value, count in shown.items():
-            chosen = value in selected
-            toggled = [v for v in selected if v != value] if chosen else [*selected, value]
-            extra = {"month": None} if facet == "year" else {}
-            values.append(
-                FacetValue(
-                    value=value,
-                    label=labels.get(value, value),
-                    count=count,
-                    selected=chosen,
-                    only=result.querystring(**{facet: [value]}, **extra),
-                    toggle=result.querystring(**{facet: toggled}, **extra),
-                )
-            )
-        values.sort(key=_sort_key(facet))
-        top = max((v.count for v in values), default=0)
-        for v in values:
-            v.share = round(v.count / top, 3) if top else 0.0
-        out[facet] = values
+    for facet in registry.facets():
+        raw = registry.from_index(facet, counts.get(facet.name, {}), result.filters)
+        if raw is not None:
+            out[facet.name] = _values(result, facet, raw)
     return out
 
 
-def _sort_key(facet):
-    if facet in ("year", "month"):
-        return lambda v: int(v.value)
-    if facet == "language":
-        return lambda v: Language.values.index(v.value) if v.value in Language.values else 99
-    return lambda v: (-v.count, v.label.casefold())
+def _values(result, facet, raw):
+    selected = result.filters.get(facet.name, [])
+    shown = {v: c for v, c in raw.items() if c > 0 or v in selected}
+    for v in selected:
+        shown.setdefault(v, 0)
+    labels = facet.labels(list(shown))
+    extra = dict.fromkeys(registry.dependents().get(facet.name, ()))  # a new year drops the month
+    values = []
+    for value, count in shown.items():
+        chosen = value in selected
+        toggled = [v for v in selected if v != value] if chosen else [*selected, value]
+        values.append(
+            FacetValue(
+                value=value,
+                label=labels.get(value, value),
+                count=count,
+                selected=chosen,
+                only=result.querystring(**{facet.name: [value]}, **extra),
+                toggle=result.querystring(**{facet.name: toggled}, **extra),
+            )
+        )
+    values.sort(key=lambda v: facet.display_key(v.value, v.count, v.label))
+    top = max((v.count for v in values), default=0)
+    for v in values:
+        v.share = round(v.count / top, 3) if top else 0.0
+    return values
 
 
 def _chips(result):
     chips = []
-    for facet in FACETS:
+    dependents = registry.dependents()
+    for facet in registry.names():
         values = {v.value: v.label for v in result.facets.get(facet, [])}
+        extra = dict.fromkeys(dependents.get(facet, ()))
         for value in result.filters.get(facet, []):
             rest = [v for v in result.filters[facet] if v != value]
-            extra = {"month": None} if facet == "year" else {}
             chips.append(Chip(label=values.get(value, value), remove=result.querystring(**{facet: rest}, **extra)))
     if result.filters.get("from"):
         chips.append(

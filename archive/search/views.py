@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from archive.models import Source
 from archive.pagecache import cached_page
 from archive.search import export, indexing, query
 
@@ -35,6 +36,12 @@ def as_json(result, request):
     def url(obj):
         return request.build_absolute_uri(obj.get_absolute_url())
 
+    sources = Source.objects.in_bulk({hit.article.source_id for hit in result.hits} - {None})
+
+    def source(article):
+        found = sources.get(article.source_id)
+        return {"key": found.key, "name": found.name} if found else None
+
     return {
         "count": result.count,
         "page": result.page,
@@ -49,6 +56,7 @@ def as_json(result, request):
                 "published": hit.article.published.isoformat(),
                 "officials": [{"slug": o.slug, "name": o.name} for o in hit.article.officials.all()],
                 "topics": [{"slug": t.slug, "name": t.name(lang)} for t in hit.article.topics.all()],
+                "source": source(hit.article),
                 "story": hit.article.story_id,
                 "variants": [{"language": v.language, "url": url(v), "title": v.title} for v in hit.variants],
                 "snippet": str(hit.snippet_html),

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from elasticsearch.helpers import BulkIndexError
 from haystack import connections
 
-from archive.models import Article, IndexChange, Status
+from archive.models import Article, IndexChange, Source, Status
 from archive.search import analysis, elasticsearch, indexing, query
 from archive.search.engine import EngineRequest
 from tests.factories import make_article
@@ -97,6 +97,7 @@ def test_the_created_index_has_the_mapping_the_backend_builds(engine):
     mapping = mapping["mappings"]["properties"]
     assert mapping["sig"] == {"type": "keyword"}
     assert mapping["officials"] == {"type": "keyword", "normalizer": "gazette_lowercase"}
+    assert mapping["source"] == {"type": "keyword", "normalizer": "gazette_lowercase"}  # a facet of the registry
     assert mapping["text_ru"] == {"type": "text", "analyzer": "gazette_ru"}
     assert mapping["story"] == {"type": "long"}
 
@@ -194,6 +195,28 @@ def test_months_dates_and_a_listing_page_s_fixed_filter(seeds):
     page = query.run({}, base={"official": ["le-minh-khai"]})
     assert page.count == 3
     assert counts(page, "official") == {"le-minh-khai": 3}
+
+
+def test_the_source_facet_is_one_per_publisher_multi_select_and_follows_a_new_name(engine, client):
+    plus = make_article(title="Budget law passed", source_name="VietnamPlus")
+    by_url = make_article(title="Budget debate opens", source_url="https://www.vietnamplus.vn/debate.vnp")
+    reuters = make_article(title="Budget and markets", source_name="Reuters")
+    make_article(title="Budget of the provinces", source_name="Nhân Dân")
+    indexing.drain()
+    every = {"vietnamplus": 2, "reuters": 1, "nhandan": 1}
+    assert counts(search("budget"), "source") == every
+    assert {h.article for h in search(source="vietnamplus").hits} == {plus, by_url}
+    assert search(source=["vietnamplus", "reuters"]).count == 3
+    assert counts(search(source="reuters"), "source") == every  # each count is what choosing only it gives
+    data = client.get("/api/search/", {"source": "reuters"}).json()
+    assert [r["source"] for r in data["results"]] == [{"key": "reuters", "name": "Reuters"}]
+    source = Source.objects.get(key="reuters")
+    source.name = "Thomson Reuters"
+    source.save()  # as the admin saves it: the articles are queued
+    indexing.drain()
+    assert not indexing.compare()
+    Source.objects.filter(pk=source.pk).update(name="Reuters News")  # behind the index's back
+    assert indexing.compare().stale == [reuters.pk]
 
 
 def test_sorts_and_pages_over_stories(engine):
