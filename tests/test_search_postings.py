@@ -93,8 +93,8 @@ def test_a_segment_read_once_is_not_read_again(index, monkeypatch):
     cache = postings.SegmentCache(10**8)
     postings.IndexArrays(index.reader(), cache).postings("text", "chinh")
     reads = []
-    original = postings.read_segment_postings
-    monkeypatch.setattr(postings, "read_segment_postings", lambda *args: reads.append(args) or original(*args))
+    original = postings.read_segment_term
+    monkeypatch.setattr(postings, "read_segment_term", lambda *args: reads.append(args) or original(*args))
     ids, _ = postings.IndexArrays(index.reader(), cache).postings("text", "chinh")
     assert reads == [] and len(ids) > 0
     assert np.all(np.diff(ids) > 0)

@@ -49,7 +49,7 @@ from whoosh.qparser import QueryParser
 from whoosh.system import pack_uint
 from whoosh.util.filelock import try_for
 
-from archive.search import analysis, facets, postings, registry, scoring, suggest
+from archive.search import analysis, facets, packed, postings, registry, scoring, suggest
 from archive.search.engine import EngineResult, IndexUnavailable
 
 WRITE_TIMEOUT = 10.0  # seconds to wait for the index lock before a write fails loudly
@@ -460,7 +460,8 @@ class GazetteWhooshBackend(WhooshSearchBackend):
         return f"the search index could not be read ({error}); repair it: `python manage.py check_index --repair`"
 
     def verify(self, directory=None):
-        """Read every posting list of every segment; [(segment, error)] for those that cannot be read."""
+        """Read every posting list of every segment, and every packed file; [(segment or file, error)] for those
+        that cannot be read."""
         from whoosh.reading import SegmentReader
 
         index = self.open_index(directory or self.live_dir())
@@ -478,7 +479,9 @@ class GazetteWhooshBackend(WhooshSearchBackend):
                     reader.close()
             except Exception as error:
                 failures.append((segment.segment_id(), f"{type(error).__name__}: {error}"))
-        return failures
+        # Search reads around a damaged packed file, but a damaged file says the disk deserves a look.
+        segments = [segment.segment_id() for segment in index._segments()]
+        return failures + packed.verify(directory or self.live_dir(), segments)
 
     def signatures(self, directory=None):
         """{article pk: [signature, …]} of the documents in the live index (or in `directory`)."""
@@ -559,6 +562,11 @@ class GazetteWhooshBackend(WhooshSearchBackend):
             _give_back(writer)
             raise
         _finish(writer, merge=False)
+
+    def pack(self, directory=None, limit=None):
+        """Pack the frequent terms of the segments that need it (archive/search/packed.py); their ids."""
+        directory = Path(directory) if directory else self.live_dir()
+        return packed.pack_index(self.open_index(directory), directory, limit)
 
     def compact(self, timeout=None):
         """Merge a few small segments (merge_small_segments). Returns whether anything was merged.

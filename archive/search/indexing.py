@@ -121,6 +121,13 @@ def compact(timeout=None):
     return be.compact(timeout=timeout) if hasattr(be, "compact") else False
 
 
+def pack(limit=1):
+    """While idle: write the packed arrays of a segment that has none yet (archive/search/packed.py). Returns
+    whether it did."""
+    be = backend()
+    return bool(be.pack(limit=limit)) if hasattr(be, "pack") else False
+
+
 def drain(until=None, timeout=None, progress=None, **limits):
     """Apply pending changes until none is left with an id up to `until` (default: all). Returns the count.
     `limits`: as for apply_pending()."""
@@ -351,6 +358,8 @@ def _rebuild_into(directory, started, covered, batch_size, progress, lock_timeou
             if progress:
                 progress(count)
         writer.commit()
+    # The big segments a rebuild writes are packed before the swap: the first searches on them read arrays.
+    be.pack(directory)
 
     # Corrected before taking the live lock: comparing reads every article, and the writer should not wait
     # for that. Whatever the writer applies from now on is replayed below, under the lock.

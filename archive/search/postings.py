@@ -28,6 +28,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from archive.search import packed
 from archive.search.engine import IndexUnavailable
 
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
@@ -112,31 +113,40 @@ def _blocks(segreader, field, text):
         matcher._goto(matcher._nextoffset)
 
 
-def read_segment_postings(segreader, field, text):
-    """(document numbers in the segment, term frequencies) of one term, deleted documents included."""
-    ids, weights = [], []
-    for block_ids, block_weights, _ in _blocks(segreader, field, text):
+def read_segment_term(segreader, field, text, positions=False):
+    """(document numbers in the segment, term frequencies, position keys) of one term, deleted documents
+    included. The keys, when `positions`, are the sorted `document << 32 | position` of every occurrence (a field
+    with positions: Whoosh keeps each posting's positions as a 4-byte count and a pickled list of deltas)."""
+    ids, weights, lists = [], [], []
+    for block_ids, block_weights, values in _blocks(segreader, field, text):
         ids.append(np.asarray(block_ids, dtype=np.int32))
         weights.append(np.asarray(block_weights, dtype=np.float32))
+        if positions:
+            lists += _unpickle_all(values)
     if not ids:
-        return _EMPTY_IDS, _EMPTY_TF
-    return np.concatenate(ids), np.concatenate(weights)
+        return _EMPTY_IDS, _EMPTY_TF, _EMPTY_KEYS
+    ids, weights = np.concatenate(ids), np.concatenate(weights)
+    return ids, weights, _keys(ids, lists) if positions else _EMPTY_KEYS
+
+
+def read_segment_postings(segreader, field, text):
+    """(document numbers in the segment, term frequencies) of one term, deleted documents included."""
+    return read_segment_term(segreader, field, text)[:2]
 
 
 def read_segment_positions(segreader, field, text):
-    """Sorted `document << 32 | position` keys of every occurrence of a term in one segment (a field with
-    positions: Whoosh keeps each posting's positions as a 4-byte count and a pickled list of deltas)."""
-    docs, lists = [], []
-    for block_ids, _, values in _blocks(segreader, field, text):
-        docs.append(np.asarray(block_ids, dtype=np.int64))
-        lists += _unpickle_all(values)
+    """Sorted `document << 32 | position` keys of every occurrence of a term in one segment."""
+    return read_segment_term(segreader, field, text, positions=True)[2]
+
+
+def _keys(ids, lists):
     if not lists:
         return _EMPTY_KEYS
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     running = np.cumsum(np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum())))
     # Positions restart in each posting: subtract what the postings before it added up to.
     before = np.repeat(np.concatenate(([0], running[np.cumsum(counts)[:-1] - 1])), counts)
-    return (np.repeat(np.concatenate(docs), counts) << 32) | (running - before)
+    return (np.repeat(ids.astype(np.int64), counts) << 32) | (running - before)
 
 
 def _unpickle_all(values):
@@ -145,6 +155,24 @@ def _unpickle_all(values):
     inner = b"".join(value[6:-1] if value.endswith(b".") else value[6:] for value in values)
     # Whoosh's own index files (analysis.index_terms output, pickled by its writer), never user input.
     return loads(b"\x80\x02]q\x01(" + inner + b"e.")  # noqa: S301
+
+
+def _term(leaf, field, text, positions):
+    """A term's (ids, tf), or its position keys, in one segment: from the segment's packed file when the index
+    writer packed the term (archive/search/packed.py), else decoded from Whoosh's postings."""
+    arrays = _packed_arrays(leaf, field, text)
+    if arrays is None:
+        arrays = _read(read_segment_term, leaf, field, text, positions)
+    return arrays[2] if positions else arrays[:2]
+
+
+def _packed_arrays(leaf, field, text):
+    folder = getattr(leaf.storage(), "folder", None)  # a compound segment has no folder of its own
+    if folder is None:
+        return None
+    segment = leaf.segment()
+    found = packed.segments.get(folder, segment.segment_id(), segment.doc_count_all())
+    return found.arrays(field, text) if found is not None else None
 
 
 def read_segment_lengths(segreader, field):
@@ -183,7 +211,7 @@ class IndexArrays:
             return _EMPTY_IDS, _EMPTY_TF
         parts = []
         for leaf, offset, segment in self.leaves:
-            ids, tf = self.cache.get((segment, field, text), partial(_read, read_segment_postings, leaf, field, text))
+            ids, tf = self.cache.get((segment, field, text), partial(_term, leaf, field, text, positions=False))
             if len(ids):
                 parts.append((ids + offset if offset else ids, tf))
         if not parts:
@@ -198,7 +226,7 @@ class IndexArrays:
             return _EMPTY_KEYS
         parts = []
         for leaf, offset, segment in self.leaves:
-            read = partial(_read, read_segment_positions, leaf, field, text)
+            read = partial(_term, leaf, field, text, positions=True)
             keys = self.cache.get((segment, field, text, "positions"), read)
             if len(keys):
                 parts.append(keys + (offset << 32) if offset else keys)

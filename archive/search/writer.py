@@ -86,8 +86,9 @@ class Loop:
         """One look at the queue. Returns whether there may be more to do at once."""
         try:
             applied = indexing.apply_pending(**self.limits)
-            # Idle: merge small segments, one short step at a time, between looks at the queue.
-            merged = not applied and indexing.compact(timeout=0.5)
+            # Idle: merge small segments, one short step at a time, between looks at the queue; then decode the
+            # frequent terms of a big new segment once for every process (archive/search/packed.py).
+            idle_work = not applied and (indexing.compact(timeout=0.5) or indexing.pack())
         except Exception as error:
             # The database or the index is unavailable for now (a full disk, say): nothing is lost, the changes
             # stay pending, and the index lock was given back. A missing index needs an operator, not a traceback
@@ -101,7 +102,7 @@ class Loop:
             return False
         if applied and self.on_applied:
             self.on_applied(applied)
-        return bool(applied or merged)
+        return bool(applied or idle_work)
 
     def run(self):
         last_prune = 0.0
