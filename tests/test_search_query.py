@@ -290,3 +290,26 @@ def test_highlight_lands_on_the_word_in_decomposed_text():
     decomposed = unicodedata.normalize("NFD", "Hội nghị của Văn phòng Chính phủ tại Hà Nội")
     marked = highlight.title(decomposed, highlight.Marker([("chính", "phủ")]), "vi")
     assert "<mark>Chính phủ</mark> tại" in marked
+
+
+def test_highlight_finds_in_folded_vietnamese_text_what_a_word_by_word_look_finds():
+    """Vietnamese is compared by folded form only, so its starting words are found in the folded text at once: the
+    same spans as looking at each word, for words with and without diacritics, đ, capitals and odd letters."""
+    from archive.search import highlight
+    from archive.search.analysis import words
+
+    text = (
+        "Thủ tướng Phạm Minh Chính chủ trì phiên họp Chính phủ điện tử; CHINH PHU DIEN TU và ví điện tử. "
+        "Đà Nẵng, Đắk Lắk: cải cách hành chính (cai cach hanh chinh) — ǅ ﬁ Ⅻ ¼ 2023/NĐ-CP"
+    )
+    for sequences in (
+        [("chính", "phủ", "điện", "tử")],
+        [("chinh", "phu")],
+        [("đà", "nẵng"), ("dak", "lak")],
+        [("cải", "cách", "hành", "chính"), "ví"],
+        [("nđ", "cp"), "2023"],
+    ):
+        marker = highlight.Marker(sequences)
+        fast = marker.spans(text, "vi")
+        assert fast, sequences
+        assert fast == marker._spans(words(text), "vi")

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from archive.search.analysis import forms, words
-from archive.text import nfc
+from archive.text import fold, nfc
 
 SNIPPET_CHARS = 240
 # Matches are looked for in this much of the text first, and in the rest only when it holds none: finding them
@@ -76,14 +76,22 @@ class Marker:
         lowered = text.lower()
         if len(lowered) != len(text):  # a letter whose lowercase is longer: offsets would shift
             return self._spans(words(text), language)
-        query_keys = self._for(language)[0]
-        # Only the distinct words that may start a sequence are looked up word by word (texts repeat their words,
-        # and most of them start none): the scan for them runs in the regex engine.
-        starters = {w: n for w in set(_WORD_RE.findall(lowered)) if (n := self._starting(w, language))}
+        query_keys, first, _ = self._for(language)
+        folded = None if language in STEMMED else _folded(lowered)
+        if folded is not None:
+            # Words compared by folded form only: the words that may start a sequence are found by the regex engine
+            # in the folded text (as long as the text, so its offsets are the text's).
+            starters = {key[1]: sequences for key, sequences in first.items()}
+            scanned = folded
+        else:
+            # Only the distinct words that may start a sequence are looked up word by word (texts repeat their
+            # words, and most of them start none); the scan for them runs in the regex engine.
+            starters = {w: n for w in set(_WORD_RE.findall(lowered)) if (n := self._starting(w, language))}
+            scanned = lowered
         if not starters:
             return []
         found = []
-        for match in _alternation(tuple(sorted(starters))).finditer(lowered):
+        for match in _alternation(tuple(sorted(starters))).finditer(scanned):
             following = [(m.group(), m.start(), m.end()) for m in _following(lowered, match.start(), self.longest)]
             found += _matches(following, starters[match.group()], query_keys, language)
         return _merge(found)
@@ -98,6 +106,31 @@ class Marker:
 
 
 _WORD_RE = re.compile(r"\w+")
+
+
+class _FoldTable(dict):
+    """str.translate's table from a character to its folded form, filled as characters come: a character whose
+    folded form is not one character (or a lone combining mark) has none."""
+
+    def __missing__(self, code):
+        folded = fold(chr(code))
+        self[code] = folded if len(folded) == 1 else None
+        return self[code]
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _folded(lowered):
+    """`lowered` folded character by character (what analysis folds each word to), or None where that would not
+    keep its length."""
+    if lowered.isascii():
+        return lowered
+    try:
+        folded = lowered.translate(_FOLD_TABLE)
+    except TypeError:
+        return None
+    return folded if len(folded) == len(lowered) else None
 
 
 @lru_cache(maxsize=1_000)

@@ -244,7 +244,10 @@ def _request(result, data, parsed, table, deadline):
 def _hits(pks, marker):
     """Hits for these article pks, in order; an article the database does not publish is dropped."""
     articles = (
-        Article.objects.published().filter(pk__in=pks).select_related("story").prefetch_related("officials", "topics")
+        Article.objects.published()
+        .filter(pk__in=pks)
+        .select_related("story", "source")
+        .prefetch_related("officials", "topics")
     )
     by_pk = {a.pk: a for a in articles}
     kept = [by_pk[pk] for pk in pks if pk in by_pk]

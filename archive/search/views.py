@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from archive.models import Source
 from archive.pagecache import cached_page
 from archive.search import export, indexing, query
 
@@ -36,10 +35,8 @@ def as_json(result, request):
     def url(obj):
         return request.build_absolute_uri(obj.get_absolute_url())
 
-    sources = Source.objects.in_bulk({hit.article.source_id for hit in result.hits} - {None})
-
     def source(article):
-        found = sources.get(article.source_id)
+        found = article.source  # selected with the hits (query._hits)
         return {"key": found.key, "name": found.name} if found else None
 
     return {
