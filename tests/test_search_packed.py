@@ -134,3 +134,20 @@ def test_whoosh_deletes_a_packed_file_with_its_segment(whoosh_index, monkeypatch
     assert indexing.pack() is True
     assert len(packed_files()) == 2
     assert api("chính phủ")[0] == 4
+
+
+def test_a_packing_killed_half_way_leaves_nothing_search_reads_and_is_done_again(whoosh_index):
+    """A writer killed while packing leaves the data's temporary file and no table: nothing reads it, and the
+    next idle step writes the whole file over it."""
+    whoosh_index()
+    articles = [make_article(title=f"Chính phủ điện tử {n}", body="<p>chính phủ điện tử</p>") for n in range(60)]
+    indexing.write([a.pk for a in articles])
+    (segment,) = indexing.backend().open_index(indexing.backend().live_dir())._segments()
+    leftover = packed.data_path(indexing.backend().live_dir(), segment.segment_id()).with_suffix(".packed.tmp")
+    leftover.write_bytes(b"\x00" * 1000)
+    assert api("chính phủ điện tử")[0] == 60
+    assert indexing.pack() is True
+    assert not leftover.exists()
+    packed.segments.open.clear()
+    assert api("chính phủ điện tử")[0] == 60
+    assert packed.verify(indexing.backend().live_dir(), [segment.segment_id()]) == []

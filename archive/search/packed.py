@@ -33,7 +33,9 @@ FIELDS = ("text", "title", "exact", "text_en", "text_ru")  # what search scores 
 POSITION_FIELDS = ("text", "title")
 # A term is packed when decoding it costs more than reading it: from a few blocks of postings on.
 MIN_DOCS = 256
-MIN_SEGMENT_DOCS = 1000  # smaller segments decode fast enough, and merges replace them soon
+# Segments from a rebuild, and most of what the idle writer merges small ones into (up to backend.MERGE_LIMIT);
+# smaller ones decode fast enough.
+MIN_SEGMENT_DOCS = 400
 RECHECK_SECONDS = 2.0  # how long a process trusts that a segment has no packed file yet
 
 _ID, _TF, _KEY = np.dtype("<i4"), np.dtype("<f4"), np.dtype("<i8")

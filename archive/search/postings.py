@@ -10,7 +10,8 @@ intersects, finds adjacent words and scores over whole arrays (archive/search/sc
 A segment never changes once written (its deletions are a separate list, applied by search through the live
 documents), so what is read from one segment stays right for every index generation that still holds it: a
 commit adds a segment, and only that segment's terms are read again. The cache is per process, bounded in
-bytes (`SEARCH_CACHE_MB`), least recently used first out.
+bytes (`SEARCH_CACHE_MB`), least recently used first out. The frequent terms of a big segment are read from its
+packed file (archive/search/packed.py), written once by the index writer, instead of being decoded.
 
 Reading goes through Whoosh 2.7.4's own codec objects (the terms table, the postings block reader and the
 lengths column); the version is pinned, and tests compare what is read here with Whoosh's own matchers.
