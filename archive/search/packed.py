@@ -7,8 +7,10 @@ again by every worker after every restart and whenever its cache let the term go
 written, so its frequent terms are decoded once, after the commit that made it:
 
 - `MAIN_<segment>.packed` holds, term after term, the document numbers (int32), the term frequencies (float32)
-  and, for the fields with positions, the `document << 32 | position` keys (int64);
-- `MAIN_<segment>.packed.json`, written last, says where each term is, how long, and its CRC-32.
+  and, for the fields with positions, the positions (uint32: the `document << 32 | position` keys search uses are
+  rebuilt from them, each posting's document repeated as many times as the term occurs in it);
+- `MAIN_<segment>.packed.json`, written last, says where each term is, how long, and the CRC-32 of its postings
+  and of its positions.
 
 Their names are the segment's, so Whoosh deletes them with it. A process reads a term with one read (from the
 OS's page cache, shared by every process) and checks it against the CRC. A missing, short or garbled file is
@@ -38,7 +40,7 @@ MIN_DOCS = 256
 MIN_SEGMENT_DOCS = 400
 RECHECK_SECONDS = 2.0  # how long a process trusts that a segment has no packed file yet
 
-_ID, _TF, _KEY = np.dtype("<i4"), np.dtype("<f4"), np.dtype("<i8")
+_ID, _TF, _POSITION = np.dtype("<i4"), np.dtype("<f4"), np.dtype("<u4")
 
 
 def data_path(directory, segment_id):
@@ -106,7 +108,8 @@ def _fields(reader):
 
 
 def _pack_field(reader, field, out, read_term):
-    """Append the arrays of `field`'s frequent terms to `out`; {term: [offset, postings, keys, crc]}."""
+    """Append the arrays of `field`'s frequent terms to `out`; {term: [offset, postings, positions, CRC-32 of
+    the postings, of the positions]}."""
     positions = field in POSITION_FIELDS and reader.schema[field].format.supports("positions")
     table = {}
     for raw, info in reader.iter_field(field):
@@ -114,10 +117,19 @@ def _pack_field(reader, field, out, read_term):
             continue
         text = reader.schema[field].from_bytes(raw)
         ids, tf, keys = read_term(reader, field, text, positions)
-        chunk = ids.astype(_ID).tobytes() + tf.astype(_TF).tobytes() + keys.astype(_KEY).tobytes()
-        table[text] = [out.tell(), len(ids), len(keys), zlib.crc32(chunk)]
-        out.write(chunk)
+        if len(keys) and not np.array_equal(_documents(ids, tf), keys >> 32):
+            continue  # positions not one per occurrence counted (no such field today): decoded as before
+        # A key's document is known from the postings (each occurs tf times): only its position is stored.
+        postings = ids.astype(_ID).tobytes() + tf.astype(_TF).tobytes()
+        where = (keys & 0xFFFFFFFF).astype(_POSITION).tobytes()
+        table[text] = [out.tell(), len(ids), len(keys), zlib.crc32(postings), zlib.crc32(where)]
+        out.write(postings + where)
     return table
+
+
+def _documents(ids, tf):
+    """The document of each position key: each posting's document, as many times as the term occurs in it."""
+    return np.repeat(ids.astype(np.int64), tf.astype(np.int64))
 
 
 def _write_atomically(path, content):
@@ -153,27 +165,33 @@ class Packed:
         with suppress(OSError):
             os.close(self.fd)
 
-    def arrays(self, field, text):
-        """(document numbers, term frequencies, position keys) of a packed term; None when it is not packed, or
-        cannot be read as it was written."""
+    def arrays(self, field, text, positions=False):
+        """(document numbers, term frequencies) of a packed term, or its position keys; None when it is not packed
+        or cannot be read as it was written."""
         entry = self.terms.get(field, {}).get(text)
         if entry is None:
             return None
-        offset, count, keys = entry[:3]
-        length = count * 8 + keys * 8
+        offset, count, keys, postings_crc, positions_crc = entry
+        length = count * 8 + (keys * 4 if positions else 0)
         try:
             chunk = os.pread(self.fd, length, offset)
         except OSError:
             chunk = b""
-        if len(chunk) != length or zlib.crc32(chunk) != entry[3]:
+        view = memoryview(chunk)
+        if (
+            len(chunk) != length
+            or zlib.crc32(view[: count * 8]) != postings_crc
+            or (positions and zlib.crc32(view[count * 8 :]) != positions_crc)
+        ):
             log.warning("%s: the arrays of %s:%r are damaged; decoding them from the index", self.data, field, text)
             return None
-        buffer = memoryview(chunk)
-        return (
-            np.frombuffer(buffer[: count * 4], dtype=_ID),
-            np.frombuffer(buffer[count * 4 : count * 8], dtype=_TF),
-            np.frombuffer(buffer[count * 8 :], dtype=_KEY),
-        )
+        # Views of a chunk read for them alone: what the cache counts is what the chunk holds.
+        ids = np.frombuffer(chunk, dtype=_ID, count=count)
+        tf = np.frombuffer(chunk, dtype=_TF, count=count, offset=count * 4)
+        if not positions:
+            return ids, tf
+        where = np.frombuffer(chunk, dtype=_POSITION, count=keys, offset=count * 8)
+        return (_documents(ids, tf) << 32) | where
 
 
 class Segments:
@@ -235,7 +253,8 @@ def _verify_one(directory, segment_id):
     contents = json.loads(table_path(directory, segment_id).read_bytes())
     with open(data_path(directory, segment_id), "rb") as data:
         for field, terms in contents["terms"].items():
-            for text, (offset, count, keys, crc) in terms.items():
+            for text, (offset, count, keys, postings_crc, positions_crc) in terms.items():
                 data.seek(offset)
-                if zlib.crc32(data.read(count * 8 + keys * 8)) != crc:
+                postings, where = data.read(count * 8), data.read(keys * 4)
+                if (zlib.crc32(postings), zlib.crc32(where)) != (postings_crc, positions_crc):
                     raise ValueError(f"the arrays of {field}:{text!r} do not match their checksum")

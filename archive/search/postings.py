@@ -161,19 +161,20 @@ def _unpickle_all(values):
 def _term(leaf, field, text, positions):
     """A term's (ids, tf), or its position keys, in one segment: from the segment's packed file when the index
     writer packed the term (archive/search/packed.py), else decoded from Whoosh's postings."""
-    arrays = _packed_arrays(leaf, field, text)
-    if arrays is None:
-        arrays = _read(read_segment_term, leaf, field, text, positions)
+    found = _packed(leaf, field, text, positions)
+    if found is not None:
+        return found
+    arrays = _read(read_segment_term, leaf, field, text, positions)
     return arrays[2] if positions else arrays[:2]
 
 
-def _packed_arrays(leaf, field, text):
+def _packed(leaf, field, text, positions):
     folder = getattr(leaf.storage(), "folder", None)  # a compound segment has no folder of its own
     if folder is None:
         return None
     segment = leaf.segment()
     found = packed.segments.get(folder, segment.segment_id(), segment.doc_count_all())
-    return found.arrays(field, text) if found is not None else None
+    return found.arrays(field, text, positions) if found is not None else None
 
 
 def read_segment_lengths(segreader, field):
