@@ -155,27 +155,68 @@ def snapshot(searcher, cache):
 
 
 def _build(reader):
+    """The Snapshot of one index generation, from arrays read per segment: every commit makes a new generation,
+    and each process builds its snapshot again before its next search, so this is on the way of every save to
+    the reader's screen. A segment's facet postings come from the per-segment cache (postings.IndexArrays), so
+    only a new segment's are read."""
     size = reader.doc_count_all()
-    live = list(reader.all_doc_ids())
-    universe = bitset(live)
+    live = np.ones(size, dtype=bool)
+    columns = {name: np.zeros(size, dtype=np.int64) for name in COLUMNS}
+    for leaf, offset in reader.leaf_readers():
+        count = leaf.doc_count_all()
+        live[[offset + d for d in leaf.segment().deleted_docs()] if leaf.segment() else []] = False
+        for name in COLUMNS:
+            columns[name][offset : offset + count] = _column(leaf, name, count)
+    universe = from_mask(live)
+    docs = np.flatnonzero(live)
+    newest = docs[np.lexsort((-columns["article"][docs], -columns["day"][docs]))]
+    _, inverse, variants = np.unique(columns["story"][docs], return_inverse=True, return_counts=True)
+    multi = np.zeros(size, dtype=bool)
+    multi[docs[variants[inverse] > 1]] = True
+    article, story, day = (_as_array(columns[name]) for name in COLUMNS)
+    return Snapshot(size, universe, _values(reader, live), article, story, day, _as_array(newest), from_mask(multi))
+
+
+COLUMNS = ("article", "story", "day")
+
+
+def _values(reader, live):
+    """{facet: {value: bitset of its live documents}}."""
+    from archive.search.postings import IndexArrays
+
+    arrays = IndexArrays(reader)
     values = {}
     for facet, fieldname in registry.fields().items():
         values[facet] = {}
         if fieldname not in reader.schema:
             continue
         for term in reader.field_terms(fieldname):
-            docs = bitset(reader.postings(fieldname, term).all_ids()) & universe
+            here = np.zeros(len(live), dtype=bool)
+            here[arrays.postings(fieldname, term)[0]] = True
+            docs = from_mask(here & live)
             if docs:
                 values[facet][term] = docs
-    columns = {}
-    for name in ("article", "story", "day"):
-        columns[name] = array("q", reader.column_reader(name) if reader.has_column(name) else [0] * size)
-    newest = array("q", sorted(live, key=lambda d: (columns["day"][d], columns["article"][d]), reverse=True))
-    variants = {}
-    for docnum in live:
-        variants[columns["story"][docnum]] = variants.get(columns["story"][docnum], 0) + 1
-    multi = bitset(d for d in live if variants[columns["story"][d]] > 1)
-    return Snapshot(size, universe, values, columns["article"], columns["story"], columns["day"], newest, multi)
+    return values
+
+
+def _column(leaf, name, count):
+    """A numeric column of one segment (Whoosh keeps it as big-endian unsigned 64-bit numbers, up to the last
+    document that has one); 0 where a document has none."""
+    out = np.zeros(count, dtype=np.int64)
+    if name not in leaf.schema or not leaf.has_column(name):
+        return out
+    column = leaf._perdoc._cached_reader(name, leaf.schema[name].column_type)
+    if getattr(column, "_typecode", None) != "Q":  # not a field of backend._number(): read it value by value
+        return np.array(list(leaf.column_reader(name)), dtype=np.int64)
+    raw = np.frombuffer(column._dbfile.get(column._basepos, column._count * 8), dtype=">u8")
+    out[: len(raw)] = np.where(raw == column._default, 0, raw).astype(np.int64)
+    return out
+
+
+def _as_array(values):
+    out = array("q")
+    out.frombytes(values.astype(np.int64).tobytes())
+    return out
 
 
 def narrow(snap, docs, facet, values):
