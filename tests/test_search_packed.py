@@ -5,6 +5,7 @@ index when it is missing or damaged; check_index reports the damage; Whoosh dele
 import io
 import json
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,8 @@ def small_thresholds(monkeypatch):
     monkeypatch.setattr(packed, "MIN_SEGMENT_DOCS", 50)
     monkeypatch.setattr(packed, "MIN_DOCS", 2)
     monkeypatch.setattr(packed, "segments", packed.Segments())
+    yield
+    packed.segments.forget(keep=())
 
 
 @pytest.fixture
@@ -83,7 +86,7 @@ def test_a_damaged_packed_file_is_read_around_and_check_index_reports_it(rebuilt
     raw = bytearray(data.read_bytes())
     raw[offset : offset + count * 4] = bytes(count * 4)  # its document numbers, all 0
     data.write_bytes(bytes(raw))
-    packed.segments.open.clear()
+    packed.segments.forget(keep=())
     postings.cache().entries.clear()
     postings.cache().size = 0
     with caplog.at_level(logging.WARNING, logger="archive.search.packed"):
@@ -101,7 +104,7 @@ def test_a_truncated_table_is_ignored_and_search_decodes(rebuilt, monkeypatch, c
     before = api("chính phủ điện tử")
     table = next(p for p in packed_files() if p.name.endswith(".json"))
     table.write_bytes(table.read_bytes()[:100])
-    packed.segments.open.clear()
+    packed.segments.forget(keep=())
     postings.cache().entries.clear()
     postings.cache().size = 0
     calls = decodes(monkeypatch)
@@ -131,6 +134,9 @@ def test_whoosh_deletes_a_packed_file_with_its_segment(whoosh_index, monkeypatch
     assert len(packed_files()) == 8
     assert indexing.compact(timeout=5) is True  # four small segments merged into one
     assert len(packed_files()) == 0
+    assert api("chính phủ")[0] == 4
+    # The files of the merged segments are closed too: an open file would keep its disk space.
+    assert not [fd for fd in Path("/proc/self/fd").iterdir() if ".packed" in os.path.realpath(fd)]
     assert indexing.pack() is True
     assert len(packed_files()) == 2
     assert api("chính phủ")[0] == 4
@@ -148,6 +154,6 @@ def test_a_packing_killed_half_way_leaves_nothing_search_reads_and_is_done_again
     assert api("chính phủ điện tử")[0] == 60
     assert indexing.pack() is True
     assert not leftover.exists()
-    packed.segments.open.clear()
+    packed.segments.forget(keep=())
     assert api("chính phủ điện tử")[0] == 60
     assert packed.verify(indexing.backend().live_dir(), [segment.segment_id()]) == []

@@ -162,20 +162,21 @@ class Packed:
         self.pid = os.getpid()
 
     def close(self):
-        with suppress(OSError):
-            os.close(self.fd)
+        fd, self.fd = self.fd, None
+        with suppress(OSError, TypeError):
+            os.close(fd)
 
     def arrays(self, field, text, positions=False):
         """(document numbers, term frequencies) of a packed term, or its position keys; None when it is not packed
         or cannot be read as it was written."""
         entry = self.terms.get(field, {}).get(text)
-        if entry is None:
+        if entry is None or self.fd is None:
             return None
         offset, count, keys, postings_crc, positions_crc = entry
         length = count * 8 + (keys * 4 if positions else 0)
         try:
             chunk = os.pread(self.fd, length, offset)
-        except OSError:
+        except (OSError, TypeError):  # TypeError: closed meanwhile (its segment was merged away)
             chunk = b""
         view = memoryview(chunk)
         if (

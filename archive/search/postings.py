@@ -130,16 +130,6 @@ def read_segment_term(segreader, field, text, positions=False):
     return ids, weights, _keys(ids, lists) if positions else _EMPTY_KEYS
 
 
-def read_segment_postings(segreader, field, text):
-    """(document numbers in the segment, term frequencies) of one term, deleted documents included."""
-    return read_segment_term(segreader, field, text)[:2]
-
-
-def read_segment_positions(segreader, field, text):
-    """Sorted `document << 32 | position` keys of every occurrence of a term in one segment."""
-    return read_segment_term(segreader, field, text, positions=True)[2]
-
-
 def _keys(ids, lists):
     if not lists:
         return _EMPTY_KEYS
@@ -203,6 +193,8 @@ class IndexArrays:
             for leaf, offset in reader.leaf_readers()
             if leaf.segment() is not None  # an empty index has no segment
         ]
+        # The packed files of segments merged away are closed: an open file would keep its disk space.
+        packed.segments.forget({segment for _, _, segment in self.leaves})
         self._lengths = {}
         self._average = {}
         self.documents = max(reader.doc_count(), 1)
