@@ -358,8 +358,8 @@ def _rebuild_into(directory, started, covered, batch_size, progress, lock_timeou
             if progress:
                 progress(count)
         writer.commit()
-    # The big segments a rebuild writes are packed before the swap: the first searches on them read arrays.
-    be.pack(directory)
+    if hasattr(be, "pack"):  # Whoosh: its big segments are packed before the swap, for the first searches on them
+        be.pack(directory)
 
     # Corrected before taking the live lock: comparing reads every article, and the writer should not wait
     # for that. Whatever the writer applies from now on is replayed below, under the lock.
