@@ -21,6 +21,7 @@ import numpy as np
 from whoosh.idsets import DocIdSet
 
 from archive.search import registry
+from archive.search.postings import IndexArrays, read_segment_numbers
 
 # For each byte value, the positions of its set bits: turns a bitset into document numbers a byte at a time.
 _BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
@@ -166,7 +167,7 @@ def _build(reader):
         count = leaf.doc_count_all()
         live[[offset + d for d in leaf.segment().deleted_docs()] if leaf.segment() else []] = False
         for name in COLUMNS:
-            columns[name][offset : offset + count] = _column(leaf, name, count)
+            columns[name][offset : offset + count] = read_segment_numbers(leaf, name)
     universe = from_mask(live)
     docs = np.flatnonzero(live)
     newest = docs[np.lexsort((-columns["article"][docs], -columns["day"][docs]))]
@@ -182,8 +183,6 @@ COLUMNS = ("article", "story", "day")
 
 def _values(reader, live):
     """{facet: {value: bitset of its live documents}}."""
-    from archive.search.postings import IndexArrays
-
     arrays = IndexArrays(reader)
     values = {}
     for facet, fieldname in registry.fields().items():
@@ -197,20 +196,6 @@ def _values(reader, live):
             if docs:
                 values[facet][term] = docs
     return values
-
-
-def _column(leaf, name, count):
-    """A numeric column of one segment (Whoosh keeps it as big-endian unsigned 64-bit numbers, up to the last
-    document that has one); 0 where a document has none."""
-    out = np.zeros(count, dtype=np.int64)
-    if name not in leaf.schema or not leaf.has_column(name):
-        return out
-    column = leaf._perdoc._cached_reader(name, leaf.schema[name].column_type)
-    if getattr(column, "_typecode", None) != "Q":  # not a field of backend._number(): read it value by value
-        return np.array(list(leaf.column_reader(name)), dtype=np.int64)
-    raw = np.frombuffer(column._dbfile.get(column._basepos, column._count * 8), dtype=">u8")
-    out[: len(raw)] = np.where(raw == column._default, 0, raw).astype(np.int64)
-    return out
 
 
 def _as_array(values):

@@ -171,13 +171,31 @@ def read_segment_lengths(segreader, field):
     """Length of `field` in each document of the segment (0 where it has none), as Whoosh stores it."""
     count = segreader.doc_count_all()
     column = segreader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-    if column is None:
-        return np.zeros(count, dtype=np.float32)
-    # The column holds one byte per document up to the last one with a length; the rest are 0.
-    raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
     lengths = np.zeros(count, dtype=np.float32)
-    lengths[: len(raw)] = _LENGTHS[raw]
+    if column is not None:
+        raw = _column_values(column, np.uint8)
+        lengths[: len(raw)] = _LENGTHS[raw]
     return lengths
+
+
+def read_segment_numbers(segreader, field):
+    """A numeric column (backend._number()) of one segment, 0 where a document has none."""
+    count = segreader.doc_count_all()
+    numbers = np.zeros(count, dtype=np.int64)
+    if field not in segreader.schema or not segreader.has_column(field):
+        return numbers
+    column = segreader._perdoc._cached_reader(field, segreader.schema[field].column_type)
+    if getattr(column, "_typecode", None) != "Q":  # not a field of backend._number(): read it value by value
+        return np.array(list(segreader.column_reader(field)), dtype=np.int64)
+    raw = _column_values(column, np.dtype(">u8"))
+    numbers[: len(raw)] = np.where(raw == column._default, 0, raw).astype(np.int64)
+    return numbers
+
+
+def _column_values(column, dtype):
+    """The values of a fixed-width column as Whoosh writes them: one per document up to the last one that has
+    one (the rest have the column's default)."""
+    return np.frombuffer(column._dbfile.get(column._basepos, column._count * column._fixedlen), dtype=dtype)
 
 
 class IndexArrays:
